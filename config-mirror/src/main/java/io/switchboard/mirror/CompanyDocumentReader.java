@@ -1,0 +1,194 @@
+package io.switchboard.mirror;
+
+import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.crypto.Secret;
+import io.switchboard.domain.phone.PhoneNumbers;
+import io.switchboard.schemas.common.EncryptedSecret;
+import io.switchboard.schemas.common.NumberSource;
+import io.switchboard.schemas.common.NumberStatus;
+import io.switchboard.schemas.common.RoutingMode;
+import io.switchboard.schemas.common.RoutingSnapshot;
+import io.switchboard.schemas.tenants.CompanyConfig;
+import io.switchboard.schemas.tenants.PhoneNumberEntry;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.bson.types.ObjectId;
+
+/**
+ * Reads a {@code v2companies} document as production holds it, legacy shapes included, into a
+ * {@link CompanyConfig}. Routing fields are read from {@code twilioConfig} first and the document
+ * root second. A plaintext {@code authToken} (legacy) is encrypted here, so it never leaves the
+ * mirror in the clear. Anything unusable (a number that does not parse, an unknown routing mode)
+ * becomes a warning on the config, never an exception.
+ */
+public final class CompanyDocumentReader {
+
+  private final PhoneNumbers phoneNumbers;
+  private final CredentialCipher cipher;
+
+  public CompanyDocumentReader(PhoneNumbers phoneNumbers, CredentialCipher cipher) {
+    this.phoneNumbers = phoneNumbers;
+    this.cipher = cipher;
+  }
+
+  public static String companyId(Object id) {
+    return id instanceof ObjectId objectId ? objectId.toHexString() : String.valueOf(id);
+  }
+
+  public CompanyConfig read(Document document, String sourceVersion) {
+    String companyId = companyId(document.get("_id"));
+    Document twilio = document.get("twilioConfig") instanceof Document d ? d : new Document();
+    List<String> warnings = new ArrayList<>();
+
+    RoutingSnapshot routing = RoutingSnapshot.newBuilder()
+        .setCompanyId(companyId)
+        .setCompanyName(firstString(document, "companyName", "name"))
+        .setAccountSid(string(twilio, document, "accountSid"))
+        .setRoutingMode(routingMode(string(twilio, document, "callRoutingMode"), warnings))
+        .setForwardNumber(forwardNumber(string(twilio, document, "forwardNumber"), warnings))
+        .setRecordingEnabled(Boolean.TRUE.equals(value(twilio, document, "recordingEnabled")))
+        .setWhisperMessage(string(twilio, document, "whisperMessage"))
+        .setGreeting(string(twilio, document, "voicemailGreeting"))
+        .setAiAgentUrl(aiAgent(twilio, document, "websocketUrl"))
+        .setVoiceId(aiAgent(twilio, document, "voiceId"))
+        .setSmsReply(string(twilio, document, "smsAutoReply"))
+        .build();
+
+    return CompanyConfig.newBuilder()
+        .setCompanyId(companyId)
+        .setRouting(routing)
+        .setAuthToken(authToken(companyId, value(twilio, document, "authToken"), warnings))
+        .setPhoneNumbers(numbers(twilio, document, warnings))
+        .setWarnings(warnings)
+        .setSourceVersion(sourceVersion)
+        .setMirroredAt(Instant.now())
+        .build();
+  }
+
+  private List<PhoneNumberEntry> numbers(Document twilio, Document root, List<String> warnings) {
+    List<PhoneNumberEntry> entries = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    Object listed = value(twilio, root, "phoneNumbers");
+    if (listed instanceof List<?> list) {
+      for (Object item : list) {
+        if (item instanceof Document entry && entry.get("phoneNumber") instanceof String raw) {
+          NumberStatus status = status(entry.get("status"));
+          entries.add(entry(raw, status, Boolean.TRUE.equals(entry.get("isPrimary")), NumberSource.PHONE_NUMBERS,
+              warnings, seen));
+        } else if (item instanceof String raw) {
+          entries.add(entry(raw, NumberStatus.ACTIVE, false, NumberSource.PHONE_NUMBERS, warnings, seen));
+        } else {
+          warnings.add("phoneNumbers contains an entry without a phoneNumber");
+        }
+      }
+    }
+    String legacy = string(twilio, root, "phoneNumber");
+    if (legacy != null && !legacy.isBlank()) {
+      Optional<String> e164 = phoneNumbers.toE164(legacy);
+      if (e164.isEmpty() || !seen.contains(e164.get())) {
+        boolean primary = entries.stream().noneMatch(PhoneNumberEntry::getPrimary);
+        entries.add(entry(legacy, NumberStatus.ACTIVE, primary, NumberSource.LEGACY_PHONE_NUMBER, warnings, seen));
+      }
+    }
+    entries.removeIf(e -> e == null);
+    return entries;
+  }
+
+  private PhoneNumberEntry entry(String raw, NumberStatus status, boolean primary, NumberSource source,
+      List<String> warnings, Set<String> seen) {
+    Optional<String> e164 = phoneNumbers.toE164(raw);
+    if (e164.isEmpty()) {
+      warnings.add("number '" + raw + "' (" + source + ") is not a phone number and will not route");
+    } else if (!seen.add(e164.get())) {
+      warnings.add("number " + e164.get() + " is listed twice; the first entry is used");
+      return null;
+    }
+    return PhoneNumberEntry.newBuilder().setRaw(raw).setE164(e164.orElse(null)).setStatus(status)
+        .setPrimary(primary).setSource(source).build();
+  }
+
+  private static NumberStatus status(Object value) {
+    if (value == null) {
+      return NumberStatus.ACTIVE;
+    }
+    return switch (value.toString().toLowerCase(Locale.ROOT)) {
+      case "active" -> NumberStatus.ACTIVE;
+      case "inactive", "disabled", "released" -> NumberStatus.INACTIVE;
+      default -> NumberStatus.UNKNOWN;
+    };
+  }
+
+  private static RoutingMode routingMode(String value, List<String> warnings) {
+    if (value == null) {
+      warnings.add("callRoutingMode missing; calls go to voicemail");
+      return RoutingMode.VOICEMAIL;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "ai-agent" -> RoutingMode.AI_AGENT;
+      case "voicemail" -> RoutingMode.VOICEMAIL;
+      case "forward" -> RoutingMode.FORWARD;
+      default -> {
+        warnings.add("callRoutingMode '" + value + "' is unknown; calls go to voicemail");
+        yield RoutingMode.VOICEMAIL;
+      }
+    };
+  }
+
+  private String forwardNumber(String raw, List<String> warnings) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    Optional<String> e164 = phoneNumbers.toE164(raw);
+    if (e164.isEmpty()) {
+      warnings.add("forwardNumber '" + raw + "' is not a phone number");
+    }
+    return e164.orElse(null);
+  }
+
+  private EncryptedSecret authToken(String companyId, Object value, List<String> warnings) {
+    if (value instanceof String plaintext && !plaintext.isBlank()) {
+      return cipher.encrypt(companyId, new Secret(plaintext));
+    }
+    if (value instanceof Document encrypted && encrypted.get("ciphertext") instanceof Binary binary) {
+      return EncryptedSecret.newBuilder()
+          .setScheme(String.valueOf(encrypted.get("scheme")))
+          .setCiphertext(ByteBuffer.wrap(binary.getData()))
+          .build();
+    }
+    if (value != null) {
+      warnings.add("authToken has an unreadable format");
+    }
+    return null;
+  }
+
+  private static String aiAgent(Document twilio, Document root, String field) {
+    Object agent = value(twilio, root, "aiAgent");
+    return agent instanceof Document d && d.get(field) instanceof String s ? s : null;
+  }
+
+  private static Object value(Document twilio, Document root, String field) {
+    return twilio.containsKey(field) ? twilio.get(field) : root.get(field);
+  }
+
+  private static String string(Document twilio, Document root, String field) {
+    Object value = value(twilio, root, field);
+    return value == null ? null : value.toString();
+  }
+
+  private static String firstString(Document document, String... fields) {
+    for (String field : fields) {
+      if (document.get(field) instanceof String s) {
+        return s;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,71 @@
+package io.switchboard.mirror;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.switchboard.domain.config.SwitchboardBeans;
+import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.phone.PhoneNumbers;
+import io.switchboard.mirror.kafka.CompanyConfigPublisher;
+import io.switchboard.mirror.mongo.ResumeTokenStore;
+import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.kafka.Topics;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/** The config-mirror process: MongoDB companies to the compacted company-config topic. */
+@SpringBootApplication
+@Import(SwitchboardBeans.class)
+@EnableConfigurationProperties(MirrorProperties.class)
+public class ConfigMirrorApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(ConfigMirrorApplication.class, args);
+  }
+
+  @Bean(destroyMethod = "close")
+  MongoClient mongoClient(MirrorProperties props) {
+    return MongoClients.create(props.mongoUri());
+  }
+
+  @Bean
+  ConfigMirror configMirror(MongoClient mongo, MirrorProperties props, KafkaClients clients, PhoneNumbers phoneNumbers,
+      CredentialCipher cipher) {
+    var database = mongo.getDatabase(props.database());
+    return new ConfigMirror(database.getCollection(props.collection()),
+        new ResumeTokenStore(database, Topics.COMPANY_CONFIG.name()),
+        new CompanyConfigPublisher(clients), new CompanyDocumentReader(phoneNumbers, cipher));
+  }
+
+  @Bean
+  SmartLifecycle mirrorLifecycle(ConfigMirror mirror) {
+    return new SmartLifecycle() {
+      private Thread thread;
+
+      @Override
+      public void start() {
+        thread = new Thread(mirror, "config-mirror");
+        thread.start();
+      }
+
+      @Override
+      public void stop() {
+        mirror.stop();
+        try {
+          thread.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        thread = null;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return thread != null;
+      }
+    };
+  }
+}

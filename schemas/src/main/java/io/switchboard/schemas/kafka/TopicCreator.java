@@ -1,0 +1,66 @@
+package io.switchboard.schemas.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+
+/**
+ * Creates every topic of {@link Topics#ALL} with its partitions and cleanup policy, and checks that
+ * topics which already exist have the partition count the design needs (a co-partitioned join
+ * silently mis-routes when counts differ). Run once after the brokers are up; running it again is
+ * harmless.
+ */
+public final class TopicCreator {
+
+  private TopicCreator() {}
+
+  public static void createAll(String bootstrapServers, short replicationFactor) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (Topic<?, ?> topic : Topics.ALL) {
+        if (!existing.contains(topic.name())) {
+          missing.add(new NewTopic(topic.name(), topic.policy().partitions(), replicationFactor)
+              .configs(topic.policy().topicConfigs()));
+        }
+      }
+      admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+      Map<String, TopicDescription> described = admin.describeTopics(
+          Topics.ALL.stream().map(Topic::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+      for (Topic<?, ?> topic : Topics.ALL) {
+        int actual = described.get(topic.name()).partitions().size();
+        if (actual != topic.policy().partitions()) {
+          throw new IllegalStateException("Topic " + topic.name() + " has " + actual + " partitions, expected "
+              + topic.policy().partitions() + "; co-partitioned joins would mis-route");
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Cannot create Switchboard topics on " + bootstrapServers + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating topics", e);
+    }
+  }
+
+  /** Usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR]. */
+  public static void main(String[] args) {
+    if (args.length < 1) {
+      System.err.println("usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR]");
+      System.exit(2);
+    }
+    short replication = args.length > 1 ? Short.parseShort(args[1]) : 3;
+    createAll(args[0], replication);
+    System.out.println("Switchboard topics ready on " + args[0]);
+  }
+}

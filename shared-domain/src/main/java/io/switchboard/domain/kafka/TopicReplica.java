@@ -1,0 +1,143 @@
+package io.switchboard.domain.kafka;
+
+import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.kafka.Topic;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read-only, in-memory copy of a compacted topic, kept by reading every partition from the
+ * beginning and following it. {@link #start(Duration)} returns once the copy has caught up with
+ * the end offsets seen at start, so a process never serves with a partial view. A record that does
+ * not decode is logged with its position and skipped: it cannot stop the replica.
+ */
+public final class TopicReplica<V> implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicReplica.class);
+
+  private final Topic<String, V> topic;
+  private final KafkaClients clients;
+  private final BiConsumer<String, V> listener;
+  private final Map<String, V> values = new ConcurrentHashMap<>();
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile boolean running = true;
+  private Thread thread;
+
+  /** @param listener told of every change (value null for a tombstone), on the replica's thread */
+  public TopicReplica(Topic<String, V> topic, KafkaClients clients, BiConsumer<String, V> listener) {
+    this.topic = topic;
+    this.clients = clients;
+    this.listener = listener;
+  }
+
+  public TopicReplica<V> start(Duration catchUpTimeout) {
+    thread = new Thread(this::run, "replica-" + topic.name());
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      if (!caughtUp.await(catchUpTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("Replica of " + topic.name() + " did not catch up within " + catchUpTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while loading " + topic.name(), e);
+    }
+    return this;
+  }
+
+  public V get(String key) {
+    return values.get(key);
+  }
+
+  public Map<String, V> snapshot() {
+    return Map.copyOf(values);
+  }
+
+  private void run() {
+    var deserializer = topic.valueSerde(clients.registry()).deserializer();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+        clients.consumerProperties(null, "replica-" + topic.name()), Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer())) {
+      consumer = c;
+      List<TopicPartition> partitions = c.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> endAtStart = c.endOffsets(partitions);
+      Instant started = Instant.now();
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
+          apply(record, deserializer);
+        }
+        if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
+            .allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+          log.info("Replica of {} loaded {} keys in {} ms", topic.name(), values.size(),
+              Duration.between(started, Instant.now()).toMillis());
+          caughtUp.countDown();
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      log.error("Replica of {} stopped: {}", topic.name(), e.toString());
+    }
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record,
+      org.apache.kafka.common.serialization.Deserializer<V> deserializer) {
+    if (record.key() == null) {
+      log.warn("Skipping record without key on {}-{}@{}", record.topic(), record.partition(), record.offset());
+      return;
+    }
+    V value;
+    try {
+      value = deserializer.deserialize(record.topic(), record.value());
+    } catch (RuntimeException e) {
+      log.error("Skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+          e.getMessage());
+      return;
+    }
+    if (value == null) {
+      values.remove(record.key());
+    } else {
+      values.put(record.key(), value);
+    }
+    try {
+      listener.accept(record.key(), value);
+    } catch (RuntimeException e) {
+      log.error("Listener failed on {} key {}: {}", record.topic(), record.key(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    if (thread != null) {
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
