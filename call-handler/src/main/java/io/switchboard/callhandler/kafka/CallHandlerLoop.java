@@ -1,0 +1,186 @@
+package io.switchboard.callhandler.kafka;
+
+import io.switchboard.callhandler.Answer;
+import io.switchboard.callhandler.CallEvents;
+import io.switchboard.callhandler.TwimlFactory;
+import io.switchboard.schemas.events.CallEvent;
+import io.switchboard.schemas.events.ResolvedWebhook;
+import io.switchboard.schemas.events.TwimlReply;
+import io.switchboard.schemas.events.UnroutableWebhook;
+import io.switchboard.schemas.events.WebhookReceived;
+import io.switchboard.schemas.kafka.DeadLetterHeaders;
+import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.kafka.Topic;
+import io.switchboard.schemas.kafka.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes resolved and unroutable webhooks, publishes each one's TwiML reply and call events,
+ * and commits the offsets only once Kafka has acknowledged everything it produced (at least once).
+ * A record that does not decode, or for which no answer can be built, goes to the source topic's
+ * dead-letter topic with the reason in headers, and the loop goes on.
+ */
+public final class CallHandlerLoop implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(CallHandlerLoop.class);
+
+  private final KafkaClients clients;
+  private final TwimlFactory twiml;
+  private final Clock clock;
+  private final String groupId;
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+
+  public CallHandlerLoop(KafkaClients clients, TwimlFactory twiml, Clock clock, String groupId) {
+    this.clients = clients;
+    this.twiml = twiml;
+    this.clock = clock;
+    this.groupId = groupId;
+  }
+
+  @Override
+  public void run() {
+    while (running) {
+      try {
+        consume();
+      } catch (RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        log.error("Call handler loop failed, restarting from the last committed offsets: {}", e.getMessage());
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void consume() {
+    Deserializer<ResolvedWebhook> resolvedReader = Topics.WEBHOOKS_RESOLVED.valueSerde(clients.registry()).deserializer();
+    Deserializer<UnroutableWebhook> unroutableReader =
+        Topics.WEBHOOKS_UNROUTABLE.valueSerde(clients.registry()).deserializer();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clients.consumerProperties(groupId, "call-handler"),
+            Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        KafkaProducer<String, TwimlReply> replies = clients.producer(Topics.REPLIES, "call-handler-replies");
+        KafkaProducer<String, CallEvent> events = clients.producer(Topics.CALL_EVENTS, "call-handler-events");
+        KafkaProducer<String, byte[]> deadLetters = new KafkaProducer<>(
+            clients.producerProperties("call-handler-dlt"), Serdes.String().serializer(),
+            Serdes.ByteArray().serializer())) {
+      consumer = c;
+      c.subscribe(List.of(Topics.WEBHOOKS_RESOLVED.name(), Topics.WEBHOOKS_UNROUTABLE.name()));
+      while (running) {
+        ConsumerRecords<String, byte[]> batch = c.poll(Duration.ofMillis(200));
+        if (batch.isEmpty()) {
+          continue;
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : batch) {
+          try {
+            Instant now = clock.instant();
+            if (record.topic().equals(Topics.WEBHOOKS_RESOLVED.name())) {
+              handleResolved(resolvedReader.deserialize(record.topic(), record.value()), now, replies, events, sent);
+            } else {
+              handleUnroutable(unroutableReader.deserialize(record.topic(), record.value()), now, replies, events, sent);
+            }
+          } catch (RuntimeException e) {
+            log.error("Record {}-{}@{} sent to dead letters: {}", record.topic(), record.partition(), record.offset(),
+                e.getMessage());
+            sent.add(deadLetters.send(deadLetter(record, e)));
+          }
+        }
+        awaitAll(sent);
+        c.commitSync();
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    }
+  }
+
+  private void handleResolved(ResolvedWebhook resolved, Instant now, KafkaProducer<String, TwimlReply> replies,
+      KafkaProducer<String, CallEvent> events, List<Future<RecordMetadata>> sent) {
+    Answer answer = twiml.answer(resolved);
+    WebhookReceived event = resolved.getEvent();
+    sent.add(replies.send(reply(event, resolved.getRoute().getCompanyId(), answer, now)));
+    for (CallEvent callEvent : CallEvents.forResolved(resolved, answer, now)) {
+      sent.add(events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), CallEvents.key(callEvent), callEvent)));
+    }
+  }
+
+  private void handleUnroutable(UnroutableWebhook unroutable, Instant now, KafkaProducer<String, TwimlReply> replies,
+      KafkaProducer<String, CallEvent> events, List<Future<RecordMetadata>> sent) {
+    Answer answer = twiml.answer(unroutable);
+    if (answer == null) {
+      return;
+    }
+    sent.add(replies.send(reply(unroutable.getEvent(), null, answer, now)));
+    CallEvent callEvent = CallEvents.forUnroutable(unroutable, now);
+    sent.add(events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), CallEvents.key(callEvent), callEvent)));
+  }
+
+  private static ProducerRecord<String, TwimlReply> reply(WebhookReceived event, String companyId, Answer answer,
+      Instant now) {
+    TwimlReply reply = TwimlReply.newBuilder()
+        .setEventId(event.getEventId())
+        .setCallSid(event.getCallSid())
+        .setCompanyId(companyId)
+        .setTwiml(answer.twiml())
+        .setProducedAt(now)
+        .build();
+    return new ProducerRecord<>(Topics.REPLIES.name(), event.getEventId(), reply);
+  }
+
+  private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
+    Topic<String, byte[]> dlt = record.topic().equals(Topics.WEBHOOKS_RESOLVED.name())
+        ? Topics.WEBHOOKS_RESOLVED_DLT : Topics.WEBHOOKS_UNROUTABLE_DLT;
+    ProducerRecord<String, byte[]> out = new ProducerRecord<>(dlt.name(), record.key(), record.value());
+    DeadLetterHeaders.add(out.headers(), record, error);
+    return out;
+  }
+
+  private static void awaitAll(List<Future<RecordMetadata>> sent) {
+    try {
+      for (Future<RecordMetadata> future : sent) {
+        future.get(30, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      // Not committing: the batch is consumed again and re-answered (replies and events are idempotent by event id).
+      throw new IllegalStateException("Kafka did not acknowledge the handler's output", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for acknowledgements", e);
+    }
+  }
+
+  public void stop() {
+    running = false;
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+}

@@ -1,0 +1,97 @@
+package io.switchboard.resolver;
+
+import io.switchboard.schemas.events.WebhookReceived;
+import io.switchboard.schemas.kafka.Topic;
+import io.switchboard.schemas.kafka.Topics;
+import io.switchboard.schemas.registry.AvroSerde;
+import io.switchboard.schemas.registry.SchemaRegistry;
+import io.switchboard.schemas.tenants.NumberClaims;
+import io.switchboard.schemas.tenants.PhoneRoute;
+import java.time.Clock;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The tenant-resolver-stream topology.
+ *
+ * <pre>
+ * tenants.company-config ─ ClaimDiffer ─▶ tenants.number-claims ─ RouteDecider ─▶ tenants.phone-routes
+ * twilio.webhooks ─ leftJoin(tenants.phone-routes) ─▶ twilio.webhooks.resolved | twilio.webhooks.unroutable
+ * </pre>
+ *
+ * twilio.webhooks and tenants.phone-routes are both keyed by E.164 number with the same partition
+ * count, so the join on the hot path needs no repartition topic.
+ */
+public final class ResolverTopology {
+
+  private ResolverTopology() {}
+
+  /** What the topology depends on: the registry for its serdes and the clock for decision times. */
+  public record Config(SchemaRegistry registry, Clock clock) {}
+
+  public static Topology buildTopology(Config config) {
+    Properties optimisation = new Properties();
+    optimisation.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+    return builder(config).build(optimisation);
+  }
+
+  private static StreamsBuilder builder(Config config) {
+    SchemaRegistry registry = config.registry();
+    StreamsBuilder builder = new StreamsBuilder();
+
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ClaimDiffer.STORE),
+        Serdes.String(), Topics.COMPANY_CONFIG.valueSerde(registry)));
+    builder.stream(Topics.COMPANY_CONFIG.name(), consumed(Topics.COMPANY_CONFIG, registry))
+        .process(ClaimDiffer::new, Named.as("claim-differ"), ClaimDiffer.STORE)
+        .to(Topics.NUMBER_CLAIMS.name(), produced(Topics.NUMBER_CLAIMS, registry));
+
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RouteDecider.STORE),
+        Serdes.String(), AvroSerde.forTopic(registry, "switchboard-resolver-number-claims-value", NumberClaims.class)));
+    builder.stream(Topics.NUMBER_CLAIMS.name(), consumed(Topics.NUMBER_CLAIMS, registry))
+        .process(RouteDecider::new, Named.as("route-decider"), RouteDecider.STORE)
+        .to(Topics.PHONE_ROUTES.name(), produced(Topics.PHONE_ROUTES, registry));
+
+    KTable<String, PhoneRoute> routes = builder.table(Topics.PHONE_ROUTES.name(),
+        consumed(Topics.PHONE_ROUTES, registry), Materialized.as("phone-routes"));
+
+    KStream<String, WebhookReceived> webhooks =
+        builder.stream(Topics.WEBHOOKS.name(), consumed(Topics.WEBHOOKS, registry));
+    var byKey = webhooks.split(Named.as("webhooks-"))
+        .branch((number, event) -> number == null || event.getTenantNumber() == null, Branched.as("without-number"))
+        .defaultBranch(Branched.as("with-number"));
+
+    KStream<String, Resolution> withoutNumber = byKey.get("webhooks-without-number")
+        .mapValues(event -> Resolution.decide(event, null, config.clock().instant()));
+    KStream<String, Resolution> joined = byKey.get("webhooks-with-number")
+        .leftJoin(routes, (event, route) -> Resolution.decide(event, route, config.clock().instant()));
+
+    KStream<String, Resolution> resolutions = joined.merge(withoutNumber);
+    resolutions.filter((number, resolution) -> resolution.isResolved())
+        .map((number, resolution) -> org.apache.kafka.streams.KeyValue.pair(resolution.resolvedKey(), resolution.resolved()))
+        .to(Topics.WEBHOOKS_RESOLVED.name(), produced(Topics.WEBHOOKS_RESOLVED, registry));
+    resolutions.filter((number, resolution) -> !resolution.isResolved())
+        .mapValues(Resolution::unroutable)
+        .to(Topics.WEBHOOKS_UNROUTABLE.name(), produced(Topics.WEBHOOKS_UNROUTABLE, registry));
+    return builder;
+  }
+
+  private static <V> Consumed<String, V> consumed(Topic<String, V> topic, SchemaRegistry registry) {
+    return Consumed.with(topic.keySerde(), topic.valueSerde(registry));
+  }
+
+  private static <V> Produced<String, V> produced(Topic<String, V> topic, SchemaRegistry registry) {
+    return Produced.with(topic.keySerde(), topic.valueSerde(registry));
+  }
+
+}

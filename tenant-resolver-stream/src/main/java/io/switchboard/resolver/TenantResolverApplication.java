@@ -1,0 +1,66 @@
+package io.switchboard.resolver;
+
+import io.switchboard.domain.config.SwitchboardBeans;
+import io.switchboard.schemas.kafka.KafkaClients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The tenant-resolver-stream process. Processing guarantee: at-least-once by default. A webhook
+ * may then be resolved twice after a crash; the call-handler is idempotent per event id, and the
+ * routes are whole-value upserts, so a duplicate changes nothing, while exactly-once would add a
+ * transaction commit (100 ms by default) to every caller's wait.
+ */
+@SpringBootApplication
+@Import(SwitchboardBeans.class)
+@EnableConfigurationProperties(ResolverProperties.class)
+public class TenantResolverApplication {
+
+  public static void main(String[] args) {
+    SpringApplication.run(TenantResolverApplication.class, args);
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  KafkaStreams resolverStreams(KafkaClients clients, ResolverProperties props) {
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, props.applicationId());
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, clients.bootstrapServers());
+    config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, props.processingGuarantee());
+    config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, props.replicationFactor());
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(props));
+    config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+    // Records that do not decode are logged with their position and skipped, never a stopped stream.
+    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    // Callers wait on this hop: forward at once instead of lingering for a batch.
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+    config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    var topology = ResolverTopology.buildTopology(new ResolverTopology.Config(clients.registry(), Clock.systemUTC()));
+    return new KafkaStreams(topology, config);
+  }
+
+  private static String stateDir(ResolverProperties props) {
+    if (props.stateDir() != null && !props.stateDir().isBlank()) {
+      return props.stateDir();
+    }
+    try {
+      return Files.createTempDirectory("switchboard-resolver").toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create a state dir for the resolver", e);
+    }
+  }
+}
