@@ -4,8 +4,9 @@ import io.switchboard.callhandler.kafka.CallHandlerLoop;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.schemas.kafka.KafkaClients;
 import java.time.Clock;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +19,15 @@ import org.springframework.context.annotation.Import;
 public class CallHandlerApplication {
 
   public static void main(String[] args) {
-    SpringApplication.run(CallHandlerApplication.class, args);
+    builder().run(args);
+  }
+
+  /**
+   * The application, reading its settings from {@code call-handler.properties} rather than a shared
+   * {@code application.properties}, so that several Switchboard processes can share one class path.
+   */
+  public static SpringApplicationBuilder builder() {
+    return new SpringApplicationBuilder(CallHandlerApplication.class).web(WebApplicationType.NONE).properties("spring.config.name=call-handler");
   }
 
   @Bean

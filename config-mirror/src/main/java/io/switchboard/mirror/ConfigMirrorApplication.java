@@ -9,8 +9,9 @@ import io.switchboard.mirror.kafka.CompanyConfigPublisher;
 import io.switchboard.mirror.mongo.ResumeTokenStore;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -23,7 +24,15 @@ import org.springframework.context.annotation.Import;
 public class ConfigMirrorApplication {
 
   public static void main(String[] args) {
-    SpringApplication.run(ConfigMirrorApplication.class, args);
+    builder().run(args);
+  }
+
+  /**
+   * The application, reading its settings from {@code config-mirror.properties} rather than a shared
+   * {@code application.properties}, so that several Switchboard processes can share one class path.
+   */
+  public static SpringApplicationBuilder builder() {
+    return new SpringApplicationBuilder(ConfigMirrorApplication.class).web(WebApplicationType.NONE).properties("spring.config.name=config-mirror");
   }
 
   @Bean(destroyMethod = "close")

@@ -12,8 +12,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -30,7 +31,15 @@ import org.springframework.context.annotation.Import;
 public class TenantResolverApplication {
 
   public static void main(String[] args) {
-    SpringApplication.run(TenantResolverApplication.class, args);
+    builder().run(args);
+  }
+
+  /**
+   * The application, reading its settings from {@code tenant-resolver-stream.properties} rather than a shared
+   * {@code application.properties}, so that several Switchboard processes can share one class path.
+   */
+  public static SpringApplicationBuilder builder() {
+    return new SpringApplicationBuilder(TenantResolverApplication.class).web(WebApplicationType.NONE).properties("spring.config.name=tenant-resolver-stream");
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")

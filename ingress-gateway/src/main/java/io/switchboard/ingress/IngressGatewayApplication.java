@@ -1,0 +1,73 @@
+package io.switchboard.ingress;
+
+import io.switchboard.domain.config.SwitchboardBeans;
+import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.kafka.TopicReplica;
+import io.switchboard.domain.phone.PhoneNumbers;
+import io.switchboard.ingress.kafka.EventPublisher;
+import io.switchboard.ingress.kafka.ReplyWaiter;
+import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.kafka.Topics;
+import io.switchboard.schemas.tenants.CompanyConfig;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The ingress-gateway process. Its credential replica and its position on the reply topic are
+ * ready before the HTTP server accepts the first webhook.
+ */
+@SpringBootApplication
+@Import(SwitchboardBeans.class)
+@EnableConfigurationProperties(IngressProperties.class)
+public class IngressGatewayApplication {
+
+  public static void main(String[] args) {
+    builder().run(args);
+  }
+
+  /**
+   * The application, reading its settings from {@code ingress-gateway.properties} rather than a shared
+   * {@code application.properties}, so that several Switchboard processes can share one class path.
+   */
+  public static SpringApplicationBuilder builder() {
+    return new SpringApplicationBuilder(IngressGatewayApplication.class).properties("spring.config.name=ingress-gateway");
+  }
+
+  @Bean
+  TenantDirectory tenantDirectory(CredentialCipher cipher) {
+    return new TenantDirectory(cipher);
+  }
+
+  @Bean(destroyMethod = "close")
+  TopicReplica<CompanyConfig> companyConfigReplica(KafkaClients clients, TenantDirectory directory) {
+    return new TopicReplica<>(Topics.COMPANY_CONFIG, clients, directory).start(Duration.ofSeconds(60));
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  ReplyWaiter replyWaiter(KafkaClients clients) {
+    return new ReplyWaiter(clients);
+  }
+
+  @Bean(destroyMethod = "close")
+  EventPublisher eventPublisher(KafkaClients clients, IngressProperties props) {
+    return new EventPublisher(clients, props.kafkaAckTimeout());
+  }
+
+  @Bean
+  SignatureVerifier signatureVerifier() {
+    return new SignatureVerifier();
+  }
+
+  @Bean
+  WebhookIntake webhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
+      EventPublisher publisher, ReplyWaiter replies, IngressProperties props,
+      TopicReplica<CompanyConfig> loadedReplica) {
+    return new WebhookIntake(phoneNumbers, directory, verifier, publisher, replies, props.replyBudget(),
+        Clock.systemUTC());
+  }
+}

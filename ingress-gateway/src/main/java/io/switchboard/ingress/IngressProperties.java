@@ -1,0 +1,33 @@
+package io.switchboard.ingress;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param publicBaseUrl {@code switchboard.ingress.public-base-url}: the scheme, host and port Twilio calls
+ *     (e.g. https://switchboard.example.com). Signatures are computed over this URL, so set it when
+ *     the ingress runs behind a TLS-terminating proxy; empty to use the URL the request arrived on
+ * @param replyBudget {@code switchboard.ingress.reply-budget}: how long a webhook waits for its TwiML before
+ *     the holding answer (Twilio gives up after 15 s)
+ * @param kafkaAckTimeout {@code switchboard.ingress.kafka-ack-timeout}: how long to wait for Kafka to
+ *     acknowledge a webhook before answering 503
+ * @param maxBodyBytes {@code switchboard.ingress.max-body-bytes}: larger webhook bodies are refused with 413
+ */
+@Validated
+@ConfigurationProperties("switchboard.ingress")
+public record IngressProperties(String publicBaseUrl, Duration replyBudget, Duration kafkaAckTimeout,
+    Integer maxBodyBytes) {
+
+  public IngressProperties {
+    replyBudget = replyBudget == null ? Duration.ofSeconds(2) : replyBudget;
+    kafkaAckTimeout = kafkaAckTimeout == null ? Duration.ofSeconds(5) : kafkaAckTimeout;
+    maxBodyBytes = maxBodyBytes == null ? 64 * 1024 : maxBodyBytes;
+    if (replyBudget.isNegative() || replyBudget.compareTo(Duration.ofSeconds(12)) > 0) {
+      throw new IllegalArgumentException("switchboard.ingress.reply-budget must be between 0 and 12s (Twilio waits 15 s)");
+    }
+    if (publicBaseUrl != null && publicBaseUrl.endsWith("/")) {
+      publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.switchboard.ingress.http;
+
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Say;
+import io.switchboard.domain.crypto.Secret;
+import io.switchboard.ingress.IngressProperties;
+import io.switchboard.ingress.IntakeResult;
+import io.switchboard.ingress.SignatureVerifier;
+import io.switchboard.ingress.TenantDirectory;
+import io.switchboard.ingress.WebhookIntake;
+import io.switchboard.schemas.common.WebhookKind;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Twilio's webhooks: incoming calls and messages, and the whisper played to a forwarded call's callee. */
+@RestController
+public class TwilioWebhookController {
+
+  static final String SIGNATURE_HEADER = "X-Twilio-Signature";
+  static final String IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token";
+
+  private final WebhookIntake intake;
+  private final TenantDirectory directory;
+  private final SignatureVerifier verifier;
+  private final IngressProperties props;
+
+  public TwilioWebhookController(WebhookIntake intake, TenantDirectory directory, SignatureVerifier verifier,
+      IngressProperties props) {
+    this.intake = intake;
+    this.directory = directory;
+    this.verifier = verifier;
+    this.props = props;
+  }
+
+  @PostMapping("/api/twilio/voice")
+  public ResponseEntity<String> voice(HttpServletRequest request) throws IOException {
+    return receive(WebhookKind.VOICE, request);
+  }
+
+  @PostMapping("/api/twilio/sms")
+  public ResponseEntity<String> sms(HttpServletRequest request) throws IOException {
+    return receive(WebhookKind.SMS, request);
+  }
+
+  /** The whisper a forwarded call's callee hears before being connected, for the company named in the signed URL. */
+  @RequestMapping(value = "/api/twilio/whisper", method = {RequestMethod.GET, RequestMethod.POST})
+  public ResponseEntity<String> whisper(HttpServletRequest request, @RequestParam("companyId") String companyId)
+      throws IOException {
+    Map<String, List<String>> params = "POST".equals(request.getMethod()) ? readForm(request) : Map.of();
+    if (params == null) {
+      return plain(HttpStatus.CONTENT_TOO_LARGE, "Body too large");
+    }
+    Optional<Secret> token = directory.authToken(companyId);
+    if (token.isEmpty()
+        || !verifier.verify(token.get(), publicUrl(request), params, request.getHeader(SIGNATURE_HEADER))) {
+      return plain(HttpStatus.FORBIDDEN, "Forbidden");
+    }
+    String message = directory.company(companyId).map(c -> c.getRouting().getWhisperMessage()).orElse(null);
+    VoiceResponse.Builder twiml = new VoiceResponse.Builder();
+    if (message != null && !message.isBlank()) {
+      twiml.say(new Say.Builder(message).build());
+    }
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(twiml.build().toXml());
+  }
+
+  private ResponseEntity<String> receive(WebhookKind kind, HttpServletRequest request) throws IOException {
+    if (!isForm(request.getContentType())) {
+      return plain(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Expected application/x-www-form-urlencoded");
+    }
+    Map<String, List<String>> params = readForm(request);
+    if (params == null) {
+      return plain(HttpStatus.CONTENT_TOO_LARGE, "Body larger than " + props.maxBodyBytes() + " bytes");
+    }
+    IntakeResult result = intake.receive(kind, publicUrl(request), params, request.getHeader(SIGNATURE_HEADER),
+        request.getHeader(IDEMPOTENCY_HEADER));
+    if (result.twiml()) {
+      return ResponseEntity.status(result.status()).contentType(MediaType.APPLICATION_XML).body(result.body());
+    }
+    return plain(HttpStatus.valueOf(result.status()), result.body());
+  }
+
+  /** The body's form fields, or null when it is larger than the limit. */
+  private Map<String, List<String>> readForm(HttpServletRequest request) throws IOException {
+    if (request.getContentLengthLong() > props.maxBodyBytes()) {
+      return null;
+    }
+    try (InputStream in = request.getInputStream()) {
+      byte[] body = in.readNBytes(props.maxBodyBytes() + 1);
+      return body.length > props.maxBodyBytes() ? null : FormBody.parse(body);
+    }
+  }
+
+  /** The URL Twilio called, which the signature covers: the configured public base, or the request's own. */
+  private String publicUrl(HttpServletRequest request) {
+    String query = request.getQueryString() == null ? "" : "?" + request.getQueryString();
+    if (props.publicBaseUrl() != null && !props.publicBaseUrl().isBlank()) {
+      return props.publicBaseUrl() + request.getRequestURI() + query;
+    }
+    return request.getRequestURL() + query;
+  }
+
+  private static boolean isForm(String contentType) {
+    return contentType != null && contentType.toLowerCase().startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE);
+  }
+
+  private static ResponseEntity<String> plain(HttpStatus status, String message) {
+    return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN).body(message);
+  }
+}

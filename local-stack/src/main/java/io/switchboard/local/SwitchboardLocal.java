@@ -1,0 +1,163 @@
+package io.switchboard.local;
+
+import io.switchboard.local.stack.ApicurioRegistry;
+import io.switchboard.local.stack.LocalStack;
+import io.switchboard.local.twilio.TwilioSigner;
+import io.switchboard.local.twilio.TwilioStandIn;
+import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.kafka.Topics;
+import io.switchboard.schemas.tenants.PhoneRoute;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs Switchboard on its local stack: starts Kafka, the registry, MongoDB and the Twilio stand-in,
+ * every Switchboard process, seeds a demo company, prints how to call it, and serves until Ctrl-C,
+ * when it stops everything it started.
+ */
+@Command(name = "switchboard-local", mixinStandardHelpOptions = true,
+    description = "Run Switchboard on an embedded local stack (Kafka KRaft, Apicurio Registry, MongoDB, Twilio stand-in).")
+public final class SwitchboardLocal implements Callable<Integer> {
+
+  @Option(names = "--public-base-url", description = "URL at which Twilio reaches this machine (e.g. a tunnel); "
+      + "default: the ingress's loopback address")
+  String publicBaseUrl;
+
+  @Option(names = "--twilio-live", description = "Send Twilio REST calls to Twilio itself instead of the local stand-in; "
+      + "needs the demo company's real credentials in TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+  boolean twilioLive;
+
+  @Option(names = "--shared-dir", description = "Folder holding twilio/twilio_api_v2010.json (default: ../shared)")
+  Path sharedDir;
+
+  @Option(names = "--apicurio-home", description = "Unpacked Apicurio Registry distribution (default: local-stack/target/apicurio)")
+  Path apicurioHome;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SwitchboardLocal()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String liveSid = System.getenv("TWILIO_ACCOUNT_SID");
+    String liveToken = System.getenv("TWILIO_AUTH_TOKEN");
+    if (twilioLive && (liveSid == null || liveToken == null)) {
+      System.err.println("--twilio-live needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN in the environment");
+      return 2;
+    }
+    Path spec = (sharedDir != null ? sharedDir : defaultSharedDir()).resolve("twilio/twilio_api_v2010.json");
+    if (!Files.isRegularFile(spec)) {
+      System.err.println("Twilio's OpenAPI description not found at " + spec + " (use --shared-dir)");
+      return 2;
+    }
+    LocalStack stack = LocalStack.start(apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome(), spec);
+    SwitchboardServices services = null;
+    CountDownLatch stopped = new CountDownLatch(1);
+    try {
+      DemoCompany demo = twilioLive ? DemoCompany.generate(liveSid, liveToken) : DemoCompany.generate(null, null);
+      Map<String, Object> overrides = new HashMap<>();
+      if (twilioLive) {
+        overrides.put("switchboard.twilio-api-base-url", "");
+      } else {
+        stack.twilio().register(demo.accountSid(), demo.authToken(), TwilioStandIn.Behaviour.OK);
+      }
+      services = SwitchboardServices.start(stack, publicBaseUrl, overrides);
+      demo.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
+      awaitRoutes(stack.kafkaClients(), Set.of(demo.numbers().get(0), demo.numbers().get(1), "+15551234567"));
+      printWelcome(stack, services, demo);
+      SwitchboardServices running = services;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("Stopping Switchboard and its local stack...");
+        running.close();
+        stack.close();
+        stopped.countDown();
+      }, "switchboard-local-stop"));
+      stopped.await();
+      return 0;
+    } catch (RuntimeException e) {
+      if (services != null) {
+        services.close();
+      }
+      stack.close();
+      throw e;
+    }
+  }
+
+  private static Path defaultSharedDir() {
+    for (Path candidate : List.of(Path.of("../shared"), Path.of("../../shared"))) {
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return Path.of("../shared");
+  }
+
+  private static void awaitRoutes(KafkaClients clients, Set<String> numbers) {
+    Set<String> seen = new HashSet<>();
+    Instant deadline = Instant.now().plusSeconds(60);
+    try (KafkaConsumer<String, PhoneRoute> consumer = clients.consumer(Topics.PHONE_ROUTES, null, "local-await")) {
+      var partitions = consumer.partitionsFor(Topics.PHONE_ROUTES.name()).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (!seen.containsAll(numbers) && Instant.now().isBefore(deadline)) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (r.value() != null) {
+            seen.add(r.key());
+          }
+        });
+      }
+    }
+    if (!seen.containsAll(numbers)) {
+      throw new IllegalStateException("Demo numbers did not become routable within 60 s");
+    }
+  }
+
+  private static void printWelcome(LocalStack stack, SwitchboardServices services, DemoCompany demo) {
+    String url = services.publicBaseUrl() + "/api/twilio/voice";
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    form.put("AccountSid", List.of(demo.accountSid()));
+    form.put("CallSid", List.of("CA" + "0".repeat(31) + "1"));
+    form.put("From", List.of("+15557654321"));
+    form.put("To", List.of(demo.numbers().get(0)));
+    form.put("CallStatus", List.of("ringing"));
+    form.put("Direction", List.of("inbound"));
+    String signature = TwilioSigner.sign(demo.authToken(), url, form);
+    String data = form.entrySet().stream()
+        .map(e -> "--data-urlencode '" + e.getKey() + "=" + e.getValue().get(0) + "'")
+        .collect(Collectors.joining(" \\\n     "));
+    System.out.println();
+    System.out.println("Switchboard is running on its local stack.");
+    System.out.println("  Kafka            " + stack.bootstrapServers());
+    System.out.println("  Schema registry  " + stack.registryUrl());
+    System.out.println("  MongoDB          " + stack.mongoUri() + " (database " + SwitchboardServices.DATABASE + ")");
+    System.out.println("  Twilio API       " + stack.twilio().baseUrl() + " (stand-in)");
+    System.out.println();
+    System.out.println("Demo company " + demo.name() + " (" + demo.companyId() + "), routing mode forward to "
+        + demo.forwardNumber() + ", numbers " + demo.numbers() + " and legacy " + demo.legacyNumber());
+    System.out.println("Webhook URLs to give Twilio for its numbers:");
+    System.out.println("  Voice  " + services.publicBaseUrl() + "/api/twilio/voice");
+    System.out.println("  SMS    " + services.publicBaseUrl() + "/api/twilio/sms");
+    System.out.println();
+    System.out.println("A correctly signed incoming call to " + demo.numbers().get(0) + ":");
+    System.out.println("curl -sS " + services.ingressUrl() + "/api/twilio/voice \\\n     -H 'X-Twilio-Signature: "
+        + signature + "' \\\n     " + data);
+    System.out.println();
+    System.out.println("Press Ctrl-C to stop.");
+  }
+}

@@ -1,0 +1,91 @@
+package io.switchboard.local;
+
+import io.switchboard.callhandler.CallHandlerApplication;
+import io.switchboard.ingress.IngressGatewayApplication;
+import io.switchboard.local.stack.FreePorts;
+import io.switchboard.local.stack.LocalStack;
+import io.switchboard.mirror.ConfigMirrorApplication;
+import io.switchboard.resolver.TenantResolverApplication;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Every Switchboard process, each as its own Spring application context in this JVM, wired to a
+ * {@link LocalStack}. In production each runs as its own process with the same settings.
+ */
+public final class SwitchboardServices implements AutoCloseable {
+
+  /** Database holding the companies collection in the local stack. */
+  public static final String DATABASE = "switchboard";
+
+  private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
+  private final int ingressPort;
+  private final String publicBaseUrl;
+
+  private SwitchboardServices(int ingressPort, String publicBaseUrl) {
+    this.ingressPort = ingressPort;
+    this.publicBaseUrl = publicBaseUrl;
+  }
+
+  /**
+   * @param publicBaseUrl the base URL Twilio would call, or null for the ingress's own loopback address
+   * @param overrides settings that replace the defaults, e.g. a shorter reply budget
+   */
+  public static SwitchboardServices start(LocalStack stack, String publicBaseUrl, Map<String, Object> overrides) {
+    int port = FreePorts.next();
+    String base = publicBaseUrl == null ? "http://127.0.0.1:" + port : publicBaseUrl;
+    SwitchboardServices services = new SwitchboardServices(port, base);
+    Map<String, Object> common = new HashMap<>();
+    common.put("switchboard.kafka-bootstrap-servers", stack.bootstrapServers());
+    common.put("switchboard.schema-registry-url", stack.registryUrl());
+    common.put("switchboard.credential-keyset", stack.credentialKeyset());
+    common.put("switchboard.twilio-api-base-url", stack.twilio().baseUrl());
+    common.put("switchboard.mirror.mongo-uri", stack.mongoUri());
+    common.put("switchboard.mirror.database", DATABASE);
+    common.put("switchboard.resolver.state-dir", stack.workDir().resolve("resolver-state").toString());
+    common.put("switchboard.call-handler.public-base-url", base);
+    common.put("switchboard.ingress.public-base-url", base);
+    common.put("server.address", "127.0.0.1");
+    common.putAll(overrides);
+    try {
+      services.run(ConfigMirrorApplication::builder, common, Map.of());
+      services.run(TenantResolverApplication::builder, common, Map.of());
+      services.run(CallHandlerApplication::builder, common, Map.of());
+      services.run(IngressGatewayApplication::builder, common, Map.of("server.port", port));
+      return services;
+    } catch (RuntimeException e) {
+      services.close();
+      throw e;
+    }
+  }
+
+  private void run(Supplier<SpringApplicationBuilder> builder, Map<String, Object> common, Map<String, Object> own) {
+    Map<String, Object> props = new HashMap<>(common);
+    props.putAll(own);
+    // As command-line arguments, so they outrank each process's own properties file.
+    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    contexts.push(builder.get().run(args));
+  }
+
+  /** The ingress's own address on this machine. */
+  public String ingressUrl() {
+    return "http://127.0.0.1:" + ingressPort;
+  }
+
+  /** The base URL Twilio is told to call (the signature covers it). */
+  public String publicBaseUrl() {
+    return publicBaseUrl;
+  }
+
+  @Override
+  public void close() {
+    while (!contexts.isEmpty()) {
+      contexts.pop().close();
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.switchboard.local.stack;
+
+import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.local.twilio.TwilioStandIn;
+import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.kafka.TopicCreator;
+import io.switchboard.schemas.registry.SchemaRegistryClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real components Switchboard runs on, started locally on 127.0.0.1 and free ports: a Kafka
+ * broker in KRaft mode, Apicurio Registry, mongo-java-server with its oplog, and the Twilio API
+ * stand-in; then every topic, created explicitly. {@link #close()} stops all of it, in reverse
+ * order, and deletes the working folder.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+  private final Path workDir;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final String credentialKeyset = CredentialCipher.generateKeysetJson();
+  private KafkaBroker kafka;
+  private ApicurioRegistry registry;
+  private MongoStandIn mongo;
+  private TwilioStandIn twilio;
+
+  private LocalStack(Path workDir) {
+    this.workDir = workDir;
+  }
+
+  /** Starts everything; on any failure, stops what had started and rethrows. */
+  public static LocalStack start(Path apicurioHome, Path twilioOpenApiSpec) {
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("switchboard-stack");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the stack's working folder", e);
+    }
+    LocalStack stack = new LocalStack(workDir);
+    try {
+      stack.startAll(apicurioHome, twilioOpenApiSpec);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Path apicurioHome, Path twilioOpenApiSpec) {
+    long began = System.nanoTime();
+    registry = track(new ApicurioRegistry(apicurioHome, workDir));
+    Thread registryStarter = new Thread(() -> registry.start(Duration.ofSeconds(90)), "apicurio-start");
+    RuntimeException[] registryFailure = new RuntimeException[1];
+    registryStarter.setUncaughtExceptionHandler((t, e) -> registryFailure[0] =
+        e instanceof RuntimeException r ? r : new IllegalStateException(e));
+    registryStarter.start();
+
+    kafka = track(new KafkaBroker(workDir.resolve("kafka")).start());
+    TopicCreator.createAll(kafka.bootstrapServers(), (short) 1);
+    mongo = track(new MongoStandIn().start());
+    twilio = track(new TwilioStandIn(twilioOpenApiSpec).start());
+
+    try {
+      registryStarter.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while starting the registry", e);
+    }
+    if (registryFailure[0] != null) {
+      throw registryFailure[0];
+    }
+    log.info("Local stack ready in {} ms: Kafka {}, registry {}, MongoDB {}, Twilio stand-in {}",
+        (System.nanoTime() - began) / 1_000_000, kafka.bootstrapServers(), registry.url(),
+        mongo.connectionString(), twilio.baseUrl());
+  }
+
+  private <T extends AutoCloseable> T track(T component) {
+    started.push(component);
+    return component;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registry.url();
+  }
+
+  public String mongoUri() {
+    return mongo.connectionString();
+  }
+
+  public TwilioStandIn twilio() {
+    return twilio;
+  }
+
+  /** The Tink keyset this stack's processes encrypt credentials with (generated per stack). */
+  public String credentialKeyset() {
+    return credentialKeyset;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public KafkaClients kafkaClients() {
+    return new KafkaClients(bootstrapServers(), new SchemaRegistryClient(registryUrl()));
+  }
+
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable component = started.pop();
+      try {
+        component.close();
+      } catch (Exception e) {
+        log.warn("Stopping {} failed: {}", component.getClass().getSimpleName(), e.toString());
+      }
+    }
+    deleteRecursively(workDir);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.debug("Could not delete {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package io.switchboard.local.twilio;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.core5.http.NameValuePair;
+import org.apache.hc.core5.net.WWWFormCodec;
+
+/**
+ * A stand-in for Twilio's REST API on 127.0.0.1, for the local stack and the tests. Each account is
+ * registered with its Auth Token and a behaviour (answer normally, reject the credentials, report
+ * the account suspended, fail with 500 or 429, answer slowly). Every request is checked against
+ * Twilio's OpenAPI description and against HTTP Basic auth with the Account SID of the path, and
+ * kept for assertions; a request that breaks the contract is answered 400 and listed in
+ * {@link #violations()}.
+ */
+public final class TwilioStandIn implements AutoCloseable {
+
+  /** How an account answers. */
+  public enum Behaviour { OK, UNAUTHORIZED, SUSPENDED, CLOSED, SERVER_ERROR, RATE_LIMITED, SLOW }
+
+  /** One request as received. */
+  public record Received(String method, String path, String template, String authUser, Map<String, List<String>> form,
+      int status) {}
+
+  private record Account(String authToken, Behaviour behaviour, Duration delay) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OpenApiContract contract;
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(8);
+  private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<String> violations = new CopyOnWriteArrayList<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+  private final AtomicInteger sequence = new AtomicInteger();
+
+  public TwilioStandIn(Path openApiSpec) {
+    this.contract = OpenApiContract.load(openApiSpec);
+    try {
+      this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot bind the Twilio stand-in", e);
+    }
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+  }
+
+  public TwilioStandIn start() {
+    server.start();
+    return this;
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public void register(String accountSid, String authToken, Behaviour behaviour) {
+    register(accountSid, authToken, behaviour, Duration.ZERO);
+  }
+
+  public void register(String accountSid, String authToken, Behaviour behaviour, Duration delay) {
+    accounts.put(accountSid, new Account(authToken, behaviour, delay));
+  }
+
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  public List<String> violations() {
+    return List.copyOf(violations);
+  }
+
+  public int maxConcurrentRequests() {
+    return maxInFlight.get();
+  }
+
+  public void reset() {
+    received.clear();
+    violations.clear();
+    maxInFlight.set(0);
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    int now = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(now, Math::max);
+    try {
+      respond(exchange);
+    } finally {
+      inFlight.decrementAndGet();
+      exchange.close();
+    }
+  }
+
+  private void respond(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    String path = exchange.getRequestURI().getPath();
+    Map<String, List<String>> form = parseForm(new String(exchange.getRequestBody().readAllBytes(),
+        StandardCharsets.UTF_8));
+    List<OpenApiContract.Match> matched = new ArrayList<>();
+    List<String> problems = contract.check(method, path, form, matched);
+    String template = matched.isEmpty() ? null : matched.get(0).template();
+    String pathAccount = matched.isEmpty() ? null : matched.get(0).pathParams()
+        .getOrDefault("AccountSid", matched.get(0).pathParams().get("Sid"));
+    String[] credentials = basicAuth(exchange.getRequestHeaders().getFirst("Authorization"));
+    String user = credentials == null ? null : credentials[0];
+    if (credentials == null) {
+      problems.add("no HTTP Basic authentication");
+    } else if (pathAccount != null && !pathAccount.equals(user)) {
+      problems.add("authenticated as " + user + " but acting on account " + pathAccount);
+    }
+    if (!problems.isEmpty()) {
+      violations.addAll(problems);
+      send(exchange, 400, error(400, 21400, String.join("; ", problems)));
+      received.add(new Received(method, path, template, user, form, 400));
+      return;
+    }
+    Account account = accounts.get(user);
+    if (account == null || !constantTimeEquals(account.authToken(), credentials[1])
+        || account.behaviour() == Behaviour.UNAUTHORIZED) {
+      record(exchange, method, path, template, user, form, 401, error(401, 20003, "Authenticate"));
+      return;
+    }
+    if (!account.delay().isZero()) {
+      sleep(account.delay());
+    }
+    switch (account.behaviour()) {
+      case SERVER_ERROR -> record(exchange, method, path, template, user, form, 500, error(500, 20500, "Internal Server Error"));
+      case RATE_LIMITED -> record(exchange, method, path, template, user, form, 429, error(429, 20429, "Too Many Requests"));
+      default -> record(exchange, method, path, template, user, form, 200, resource(template, matched.get(0), user, account, form));
+    }
+  }
+
+  private void record(HttpExchange exchange, String method, String path, String template, String user,
+      Map<String, List<String>> form, int status, String body) throws IOException {
+    received.add(new Received(method, path, template, user, form, status));
+    send(exchange, status, body);
+  }
+
+  private String resource(String template, OpenApiContract.Match match, String accountSid, Account account,
+      Map<String, List<String>> form) {
+    ObjectNode node = JSON.createObjectNode();
+    if (template.equals("/2010-04-01/Accounts/{Sid}.json")) {
+      String status = switch (account.behaviour()) {
+        case SUSPENDED -> "suspended";
+        case CLOSED -> "closed";
+        default -> "active";
+      };
+      node.put("sid", accountSid).put("friendly_name", "Stand-in account").put("status", status).put("type", "Full");
+    } else if (template.endsWith("/Calls/{Sid}.json")) {
+      node.put("sid", match.pathParams().get("Sid")).put("account_sid", accountSid).put("status", "in-progress");
+    } else if (template.endsWith("/Messages.json")) {
+      node.put("sid", String.format("SM%032d", sequence.incrementAndGet())).put("account_sid", accountSid)
+          .put("to", first(form, "To")).put("from", first(form, "From")).put("body", first(form, "Body"))
+          .put("status", "queued");
+    } else {
+      node.put("account_sid", accountSid);
+    }
+    return node.toString();
+  }
+
+  private static String error(int status, int code, String message) {
+    return JSON.createObjectNode().put("code", code).put("message", message).put("status", status).toString();
+  }
+
+  private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  private static String[] basicAuth(String header) {
+    if (header == null || !header.startsWith("Basic ")) {
+      return null;
+    }
+    String decoded = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
+    int colon = decoded.indexOf(':');
+    return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+  }
+
+  private static boolean constantTimeEquals(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, List<String>> parseForm(String body) {
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    for (NameValuePair pair : WWWFormCodec.parse(body, StandardCharsets.UTF_8)) {
+      form.computeIfAbsent(pair.getName(), k -> new ArrayList<>()).add(pair.getValue() == null ? "" : pair.getValue());
+    }
+    return form;
+  }
+
+  private static String first(Map<String, List<String>> form, String name) {
+    List<String> values = form.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static void sleep(Duration delay) {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
