@@ -50,21 +50,31 @@ public final class EventPublisher implements AutoCloseable {
 
   /** Records a webhook refused at the edge (forged or missing signature), without waiting. */
   public void recordRejected(UnroutableWebhook rejection) {
-    rejected.send(new ProducerRecord<>(Topics.WEBHOOKS_UNROUTABLE.name(), rejection.getEvent().getTenantNumber(),
-        rejection), (metadata, error) -> {
-          if (error != null) {
-            log.error("Could not record rejected webhook {}: {}", rejection.getEvent().getEventId(), error.getMessage());
-          }
-        });
+    try {
+      rejected.send(new ProducerRecord<>(Topics.WEBHOOKS_UNROUTABLE.name(), rejection.getEvent().getTenantNumber(),
+          rejection), (metadata, error) -> {
+            if (error != null) {
+              log.error("Could not record rejected webhook {}: {}", rejection.getEvent().getEventId(),
+                  error.getMessage());
+            }
+          });
+    } catch (RuntimeException e) {
+      // The caller's answer does not depend on this record; losing it is logged, never a 500.
+      log.error("Could not record rejected webhook {}: {}", rejection.getEvent().getEventId(), e.getMessage());
+    }
   }
 
   /** Adds a fact to the call archive, without waiting. */
   public void recordCallEvent(String key, CallEvent event) {
-    callEvents.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), key, event), (metadata, error) -> {
-      if (error != null) {
-        log.error("Could not record call event for {}: {}", event.getEventId(), error.getMessage());
-      }
-    });
+    try {
+      callEvents.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), key, event), (metadata, error) -> {
+        if (error != null) {
+          log.error("Could not record call event for {}: {}", event.getEventId(), error.getMessage());
+        }
+      });
+    } catch (RuntimeException e) {
+      log.error("Could not record call event for {}: {}", event.getEventId(), e.getMessage());
+    }
   }
 
   @Override

@@ -1,11 +1,13 @@
 package io.switchboard.schemas.kafka;
 
+import io.switchboard.schemas.registry.AvroSerde;
 import io.switchboard.schemas.registry.SchemaRegistry;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serde;
 
 /**
  * Producers and consumers with Switchboard's settings, typed by a {@link Topic}. Producers are
@@ -58,10 +60,16 @@ public final class KafkaClients {
     return props;
   }
 
-  /** A producer writing to one topic with its key and value serdes. */
+  /**
+   * A producer writing to one topic with its key and value serdes. The value schema is registered
+   * first: an incompatible schema stops the process here, before it writes anything.
+   */
   public <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic, String clientId) {
-    return new KafkaProducer<>(producerProperties(clientId),
-        topic.keySerde().serializer(), topic.valueSerde(registry).serializer());
+    Serde<V> values = topic.valueSerde(registry);
+    if (values instanceof AvroSerde<?> avro) {
+      avro.registerSchema();
+    }
+    return new KafkaProducer<>(producerProperties(clientId), topic.keySerde().serializer(), values.serializer());
   }
 
   /** A consumer reading one topic with its key and value serdes. */

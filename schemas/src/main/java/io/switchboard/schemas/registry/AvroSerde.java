@@ -54,6 +54,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     return new AvroSerde<>(registry, subject, SpecificData.get().getSchema(type), true);
   }
 
+  /**
+   * Registers the reader schema now, so that a process whose schema the registry refuses as
+   * incompatible fails at start-up rather than on its first record.
+   */
+  public int registerSchema() {
+    return autoRegister ? registry.register(subject, readerSchema) : registry.lookup(subject, readerSchema);
+  }
+
   @Override
   public Serializer<T> serializer() {
     return (topic, value) -> serialize(value);

@@ -48,8 +48,21 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   @Override
   public int register(String subject, Schema schema) {
     return idsBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema.toString(), k -> {
-      JsonNode answer = send("POST", "/subjects/" + subject + "/versions", schemaBody(schema));
-      return answer.path("id").asInt();
+      try {
+        return send("POST", "/subjects/" + subject + "/versions", schemaBody(schema)).path("id").asInt();
+      } catch (SchemaRegistryException e) {
+        if (!e.incompatible()) {
+          throw e;
+        }
+        // Two writers registering the same new schema at once can get a conflict from some
+        // registries (Apicurio) although the schema is then registered: look it up before
+        // concluding that it is incompatible.
+        try {
+          return send("POST", "/subjects/" + subject, schemaBody(schema)).path("id").asInt();
+        } catch (SchemaRegistryException notFound) {
+          throw e;
+        }
+      }
     });
   }
 

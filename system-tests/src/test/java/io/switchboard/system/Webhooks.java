@@ -1,0 +1,56 @@
+package io.switchboard.system;
+
+import io.switchboard.local.twilio.TwilioSigner;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Posts webhooks to the ingress the way Twilio does, signed with a company's Auth Token. */
+final class Webhooks {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Webhooks() {}
+
+  static Map<String, List<String>> voiceCall(String accountSid, String callSid, String from, String to) {
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    form.put("AccountSid", List.of(accountSid));
+    form.put("ApiVersion", List.of("2010-04-01"));
+    form.put("CallSid", List.of(callSid));
+    form.put("CallStatus", List.of("ringing"));
+    form.put("Direction", List.of("inbound"));
+    form.put("From", List.of(from));
+    form.put("To", List.of(to));
+    return form;
+  }
+
+  /** Posts the form signed with the token (or unsigned when the token is null) and returns the response. */
+  static HttpResponse<String> post(String baseUrl, String path, Map<String, List<String>> form, String authToken)
+      throws IOException, InterruptedException {
+    String url = baseUrl + path;
+    String body = form.entrySet().stream()
+        .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
+        .collect(Collectors.joining("&"));
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(20))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (authToken != null) {
+      request.header("X-Twilio-Signature", TwilioSigner.sign(authToken, url, form));
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
