@@ -10,10 +10,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs a webhook the way Twilio does (base64 HMAC-SHA1 of the URL followed by each sorted field
- * name and value), to play Twilio in the local demo and in tests. Written here because the Twilio
- * SDK only validates signatures and exposes no method that makes one; what it makes is checked
- * against Twilio's published test vectors.
+ * Signs a webhook the way Twilio does: base64 HMAC-SHA1, keyed with the Auth Token, of the URL
+ * followed by each field name in order with each of its distinct values in order. It plays Twilio
+ * in the local demo and in tests. Written here because the Twilio SDK only validates signatures
+ * and exposes no method that makes one; what it makes is checked against Twilio's published
+ * test vectors.
  */
 public final class TwilioSigner {
 
@@ -21,7 +22,7 @@ public final class TwilioSigner {
 
   public static String sign(String authToken, String url, Map<String, List<String>> params) {
     StringBuilder data = new StringBuilder(url);
-    new TreeMap<>(params).forEach((name, values) -> values.stream().sorted()
+    new TreeMap<>(params).forEach((name, values) -> values.stream().sorted().distinct()
         .forEach(value -> data.append(name).append(value)));
     try {
       Mac mac = Mac.getInstance("HmacSHA1");
