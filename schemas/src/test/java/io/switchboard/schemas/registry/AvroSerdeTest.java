@@ -73,7 +73,7 @@ class AvroSerdeTest {
           {"name":"eventId","type":"string"},
           {"name":"type","type":{"type":"enum","name":"CallEventType","symbols":["CALL_ROUTED"]}},
           {"name":"occurredAt","type":{"type":"long","logicalType":"timestamp-millis"}}]}""");
-    int id = registry.register("calls.events-value", older);
+    int id = registry.register(Topics.CALL_EVENTS.valueSubject(), older);
     var record = new org.apache.avro.generic.GenericData.Record(older);
     record.put("eventId", "old-1");
     record.put("type", new org.apache.avro.generic.GenericData.EnumSymbol(older.getField("type").schema(), "CALL_ROUTED"));
