@@ -6,9 +6,18 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.OperationType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.mirror.kafka.CompanyConfigPublisher;
+import io.switchboard.mirror.mongo.MirrorLease;
 import io.switchboard.mirror.mongo.ResumeTokenStore;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -18,69 +27,128 @@ import org.slf4j.LoggerFactory;
  * Copies the companies collection into {@code tenants.company-config}: a snapshot, then the change
  * stream. The stream is opened <em>before</em> the snapshot is read, so a change made while the
  * snapshot runs is seen again from the stream (configs are whole documents, so seeing one twice is
- * harmless); nothing can fall between the two. After a restart the mirror resumes from its stored
- * token; when the token can no longer be resumed (history lost) it re-snapshots and says so.
+ * harmless) and nothing falls between the two. Each change's resume token is stored only after
+ * Kafka has acknowledged the change, so a restart resumes at the first change not yet mirrored.
+ * When the stored position can no longer be resumed (history lost), the mirror re-snapshots,
+ * tombstones companies that disappeared meanwhile, and says so in a log line and a metric.
+ * Only the instance holding the {@link MirrorLease} mirrors; others wait to take over.
  */
 public final class ConfigMirror implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ConfigMirror.class);
-  /** Server errors meaning the stored position is no longer in the oplog. */
-  private static final int CHANGE_STREAM_HISTORY_LOST = 286;
-  private static final int CHANGE_STREAM_FATAL = 280;
+  /** Server errors meaning a stored position cannot be resumed: history lost, fatal, capped position lost, invalid token. */
+  private static final Set<Integer> UNRESUMABLE = Set.of(286, 280, 136, 260);
+  /** Any other command error this many times in a row on the same stored position also counts as unresumable. */
+  private static final int RESUME_ATTEMPTS = 3;
 
   private final MongoCollection<Document> companies;
   private final ResumeTokenStore tokens;
   private final CompanyConfigPublisher publisher;
   private final CompanyDocumentReader reader;
-  private final AtomicLong published = new AtomicLong();
-  private final AtomicLong resnapshots = new AtomicLong();
+  private final MirrorLease lease;
+  private final Counter published;
+  private final Counter resnapshots;
+  private final AtomicBoolean active = new AtomicBoolean();
+  private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "config-mirror-lease");
+    thread.setDaemon(true);
+    return thread;
+  });
   private volatile boolean running = true;
   private volatile MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor;
 
   public ConfigMirror(MongoCollection<Document> companies, ResumeTokenStore tokens, CompanyConfigPublisher publisher,
-      CompanyDocumentReader reader) {
+      CompanyDocumentReader reader, MirrorLease lease, MeterRegistry meters) {
     this.companies = companies;
     this.tokens = tokens;
     this.publisher = publisher;
     this.reader = reader;
+    this.lease = lease;
+    this.published = Counter.builder("switchboard.mirror.published").description("company configs and tombstones published")
+        .register(meters);
+    this.resnapshots = Counter.builder("switchboard.mirror.resnapshots")
+        .description("re-snapshots because the stored change-stream position could not be resumed").register(meters);
+    meters.gauge("switchboard.mirror.active", active, a -> a.get() ? 1 : 0);
   }
 
   @Override
   public void run() {
+    long waitMillis = Math.max(100, lease.ttl().toMillis() / 3);
     while (running) {
+      if (!acquire()) {
+        sleep(waitMillis);
+        continue;
+      }
+      log.info("Mirror instance {} holds the lease and is active", lease.owner());
+      active.set(true);
+      ScheduledFuture<?> renewal = renewer.scheduleAtFixedRate(this::renew, waitMillis, waitMillis, TimeUnit.MILLISECONDS);
       try {
-        BsonDocument token = tokens.load();
+        mirrorWhileActive();
+      } finally {
+        renewal.cancel(false);
+        active.set(false);
+        closeCursor();
+      }
+      if (running) {
+        log.warn("Mirror instance {} lost its lease; standing by", lease.owner());
+      }
+    }
+  }
+
+  private boolean acquire() {
+    try {
+      return lease.tryAcquire();
+    } catch (RuntimeException e) {
+      log.warn("Cannot reach MongoDB for the mirror lease: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  private void renew() {
+    if (!acquire()) {
+      closeCursor();
+    }
+  }
+
+  private void mirrorWhileActive() {
+    int failuresOnStoredPosition = 0;
+    while (running && lease.held()) {
+      BsonDocument token = tokens.load();
+      try {
         cursor = open(token);
         if (token == null) {
           snapshot();
         }
+        failuresOnStoredPosition = 0;
         follow();
       } catch (MongoCommandException e) {
-        if (!running) {
+        if (!running || !lease.held()) {
           return;
         }
-        if (e.getErrorCode() == CHANGE_STREAM_HISTORY_LOST || e.getErrorCode() == CHANGE_STREAM_FATAL) {
-          resnapshots.incrementAndGet();
-          log.warn("Stored change-stream position can no longer be resumed ({}); re-snapshotting the companies",
-              e.getErrorCodeName());
+        if (token != null && (UNRESUMABLE.contains(e.getErrorCode()) || ++failuresOnStoredPosition >= RESUME_ATTEMPTS)) {
+          resnapshots.increment();
+          log.warn("The stored change-stream position cannot be resumed (error {} {}); re-snapshotting every company",
+              e.getErrorCode(), e.getErrorCodeName());
           tokens.clear();
+          failuresOnStoredPosition = 0;
         } else {
           log.error("Change stream failed: {}; retrying", e.getMessage());
-          pause();
+          sleep(1_000);
         }
+      } catch (LeaseLostException e) {
+        return;
       } catch (RuntimeException e) {
-        if (!running) {
+        if (!running || !lease.held()) {
           return;
         }
         log.error("Config mirror failed: {}; retrying", e.getMessage());
-        pause();
+        sleep(1_000);
       }
     }
   }
 
   private MongoChangeStreamCursor<ChangeStreamDocument<Document>> open(BsonDocument token) {
-    var stream = companies.watch().fullDocument(FullDocument.UPDATE_LOOKUP)
-        .maxAwaitTime(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    var stream = companies.watch().fullDocument(FullDocument.UPDATE_LOOKUP).maxAwaitTime(500, TimeUnit.MILLISECONDS);
     if (token != null) {
       stream = stream.resumeAfter(token);
       log.info("Resuming the companies change stream from the stored position");
@@ -88,20 +156,28 @@ public final class ConfigMirror implements Runnable {
     return stream.cursor();
   }
 
+  /** Publishes every company, then tombstones companies the topic still holds but MongoDB no longer has. */
   private void snapshot() {
-    long count = 0;
+    Set<String> seen = new HashSet<>();
     for (Document document : companies.find()) {
-      publish(document, "snapshot");
-      count++;
+      seen.add(publish(document, "snapshot"));
     }
-    log.info("Snapshot of {} companies mirrored", count);
+    Set<String> stale = publisher.publishedCompanyIds();
+    stale.removeAll(seen);
+    for (String companyId : stale) {
+      tombstone(companyId);
+    }
+    log.info("Snapshot of {} companies mirrored; {} companies no longer in MongoDB removed", seen.size(), stale.size());
   }
 
   private void follow() {
     while (running) {
+      if (!lease.held()) {
+        throw new LeaseLostException();
+      }
       ChangeStreamDocument<Document> change = cursor.tryNext();
       if (change == null) {
-        idle();
+        sleep(20);
         continue;
       }
       apply(change);
@@ -121,12 +197,7 @@ public final class ConfigMirror implements Runnable {
           publish(document, "change:" + type.getValue());
         }
       }
-      case DELETE -> {
-        String companyId = CompanyDocumentReader.companyId(idOf(change.getDocumentKey()));
-        publisher.publish(companyId, null);
-        published.incrementAndGet();
-        log.info("Company {} deleted: tombstone published", companyId);
-      }
+      case DELETE -> tombstone(CompanyDocumentReader.companyId(idOf(change.getDocumentKey())));
       default -> log.warn("Change stream event {} ignored", type.getValue());
     }
   }
@@ -139,44 +210,31 @@ public final class ConfigMirror implements Runnable {
     return id.isString() ? id.asString().getValue() : id.toString();
   }
 
-  private void publish(Document document, String sourceVersion) {
+  private String publish(Document document, String sourceVersion) {
     var config = reader.read(document, sourceVersion);
+    checkLease();
     publisher.publish(config.getCompanyId(), config);
-    published.incrementAndGet();
+    published.increment();
     if (!config.getWarnings().isEmpty()) {
       log.warn("Company {} has config warnings: {}", config.getCompanyId(), config.getWarnings());
     }
+    return config.getCompanyId();
   }
 
-  /** Some servers answer an empty getMore at once instead of waiting; do not spin on them. */
-  private void idle() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
+  private void tombstone(String companyId) {
+    checkLease();
+    publisher.publish(companyId, null);
+    published.increment();
+    log.info("Company {} deleted: tombstone published", companyId);
+  }
+
+  private void checkLease() {
+    if (!lease.held()) {
+      throw new LeaseLostException();
     }
   }
 
-  private void pause() {
-    try {
-      Thread.sleep(1_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
-  public long publishedCount() {
-    return published.get();
-  }
-
-  public long resnapshotCount() {
-    return resnapshots.get();
-  }
-
-  public void stop() {
-    running = false;
+  private void closeCursor() {
     var c = cursor;
     if (c != null) {
       try {
@@ -184,6 +242,46 @@ public final class ConfigMirror implements Runnable {
       } catch (RuntimeException e) {
         log.debug("Closing the change stream: {}", e.toString());
       }
+    }
+  }
+
+  private void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  public boolean isActive() {
+    return active.get();
+  }
+
+  public long publishedCount() {
+    return (long) published.count();
+  }
+
+  public long resnapshotCount() {
+    return (long) resnapshots.count();
+  }
+
+  /** Stops mirroring and gives the lease up so a standby takes over at once. */
+  public void stop() {
+    running = false;
+    closeCursor();
+    renewer.shutdownNow();
+    try {
+      lease.release();
+    } catch (RuntimeException e) {
+      log.debug("Releasing the lease: {}", e.toString());
+    }
+  }
+
+  /** The lease expired before it could be renewed: another instance may be active. */
+  private static final class LeaseLostException extends RuntimeException {
+    LeaseLostException() {
+      super("mirror lease lost", null, false, false);
     }
   }
 }

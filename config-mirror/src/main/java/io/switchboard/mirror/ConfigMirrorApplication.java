@@ -6,10 +6,15 @@ import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.mirror.kafka.CompanyConfigPublisher;
+import io.switchboard.mirror.mongo.MirrorLease;
 import io.switchboard.mirror.mongo.ResumeTokenStore;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import org.springframework.boot.WebApplicationType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -42,11 +47,13 @@ public class ConfigMirrorApplication {
 
   @Bean
   ConfigMirror configMirror(MongoClient mongo, MirrorProperties props, KafkaClients clients, PhoneNumbers phoneNumbers,
-      CredentialCipher cipher) {
+      CredentialCipher cipher, ObjectProvider<MeterRegistry> meters) {
     var database = mongo.getDatabase(props.database());
     return new ConfigMirror(database.getCollection(props.collection()),
         new ResumeTokenStore(database, Topics.COMPANY_CONFIG.name()),
-        new CompanyConfigPublisher(clients), new CompanyDocumentReader(phoneNumbers, cipher));
+        new CompanyConfigPublisher(clients), new CompanyDocumentReader(phoneNumbers, cipher),
+        new MirrorLease(database, Topics.COMPANY_CONFIG.name(), props.instanceId(), props.leaseTtl(), Clock.systemUTC()),
+        meters.getIfAvailable(SimpleMeterRegistry::new));
   }
 
   @Bean

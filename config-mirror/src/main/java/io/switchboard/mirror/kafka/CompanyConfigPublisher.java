@@ -3,18 +3,29 @@ package io.switchboard.mirror.kafka;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
 
 /** Writes company configs and tombstones, waiting for each to be acknowledged by all in-sync replicas. */
 public final class CompanyConfigPublisher implements AutoCloseable {
 
+  private final KafkaClients clients;
   private final KafkaProducer<String, CompanyConfig> producer;
 
   public CompanyConfigPublisher(KafkaClients clients) {
+    this.clients = clients;
     this.producer = clients.producer(Topics.COMPANY_CONFIG, "config-mirror");
   }
 
@@ -29,6 +40,29 @@ public final class CompanyConfigPublisher implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while publishing company " + companyId, e);
     }
+  }
+
+  /** Ids of every company the topic currently holds a config for (tombstoned ones excluded). */
+  public Set<String> publishedCompanyIds() {
+    Map<String, Boolean> present = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients.consumerProperties(null, "config-mirror-keys"),
+        Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.COMPANY_CONFIG.name(), Duration.ofSeconds(30))
+          .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> present.put(r.key(), r.value() != null));
+      }
+    }
+    Set<String> ids = new HashSet<>();
+    present.forEach((id, live) -> {
+      if (live && id != null) {
+        ids.add(id);
+      }
+    });
+    return ids;
   }
 
   @Override

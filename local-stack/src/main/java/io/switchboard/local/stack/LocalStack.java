@@ -32,6 +32,7 @@ public final class LocalStack implements AutoCloseable {
   private final String credentialKeyset = CredentialCipher.generateKeysetJson();
   private KafkaBroker kafka;
   private ApicurioRegistry registry;
+  private String registryUrl;
   private MongoStandIn mongo;
   private TwilioStandIn twilio;
 
@@ -57,6 +58,36 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a second, independent Kafka broker, MongoDB and Twilio stand-in that share an already
+   * running registry: for tests that need a cluster of their own (failover, restarts) without
+   * paying for another registry.
+   */
+  public static LocalStack startWithRegistry(String registryUrl, Path twilioOpenApiSpec) {
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("switchboard-stack");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the stack's working folder", e);
+    }
+    LocalStack stack = new LocalStack(workDir);
+    try {
+      stack.registryUrl = registryUrl;
+      stack.startKafkaMongoTwilio(twilioOpenApiSpec);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startKafkaMongoTwilio(Path twilioOpenApiSpec) {
+    kafka = track(new KafkaBroker(workDir.resolve("kafka")).start());
+    TopicCreator.createAll(kafka.bootstrapServers(), (short) 1);
+    mongo = track(new MongoStandIn().start());
+    twilio = track(new TwilioStandIn(twilioOpenApiSpec).start());
+  }
+
   private void startAll(Path apicurioHome, Path twilioOpenApiSpec) {
     long began = System.nanoTime();
     registry = track(new ApicurioRegistry(apicurioHome, workDir));
@@ -66,10 +97,7 @@ public final class LocalStack implements AutoCloseable {
         e instanceof RuntimeException r ? r : new IllegalStateException(e));
     registryStarter.start();
 
-    kafka = track(new KafkaBroker(workDir.resolve("kafka")).start());
-    TopicCreator.createAll(kafka.bootstrapServers(), (short) 1);
-    mongo = track(new MongoStandIn().start());
-    twilio = track(new TwilioStandIn(twilioOpenApiSpec).start());
+    startKafkaMongoTwilio(twilioOpenApiSpec);
 
     try {
       registryStarter.join();
@@ -80,6 +108,7 @@ public final class LocalStack implements AutoCloseable {
     if (registryFailure[0] != null) {
       throw registryFailure[0];
     }
+    registryUrl = registry.url();
     log.info("Local stack ready in {} ms: Kafka {}, registry {}, MongoDB {}, Twilio stand-in {}",
         (System.nanoTime() - began) / 1_000_000, kafka.bootstrapServers(), registry.url(),
         mongo.connectionString(), twilio.baseUrl());
@@ -95,7 +124,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public String registryUrl() {
-    return registry.url();
+    return registryUrl;
   }
 
   public String mongoUri() {

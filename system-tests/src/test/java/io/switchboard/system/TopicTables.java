@@ -1,0 +1,63 @@
+package io.switchboard.system;
+
+import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.kafka.Topic;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/** Reads a topic from the beginning, as a table (latest value per key) or as the list of its records. */
+final class TopicTables {
+
+  private TopicTables() {}
+
+  /** Every record currently on the topic, in order per partition. */
+  static <V> List<ConsumerRecord<String, V>> readAll(KafkaClients clients, Topic<String, V> topic) {
+    List<ConsumerRecord<String, V>> records = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer = clients.consumer(topic, null, "test-reader")) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  /** The latest value of every key (null for a tombstone). */
+  static <V> Map<String, V> table(KafkaClients clients, Topic<String, V> topic) {
+    Map<String, V> table = new HashMap<>();
+    readAll(clients, topic).forEach(r -> table.put(r.key(), r.value()));
+    return table;
+  }
+
+  /** Re-reads the table until it satisfies the condition; returns it, or the last one read at the timeout. */
+  static <V> Map<String, V> awaitTable(KafkaClients clients, Topic<String, V> topic,
+      Predicate<Map<String, V>> condition, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    Map<String, V> table = table(clients, topic);
+    while (!condition.test(table) && Instant.now().isBefore(deadline)) {
+      sleep(50);
+      table = table(clients, topic);
+    }
+    return table;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
