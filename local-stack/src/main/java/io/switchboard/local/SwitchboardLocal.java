@@ -150,6 +150,8 @@ public final class SwitchboardLocal implements Callable<Integer> {
     System.out.println();
     System.out.println("Demo company " + demo.name() + " (" + demo.companyId() + "), routing mode forward to "
         + demo.forwardNumber() + ", numbers " + demo.numbers() + " and legacy " + demo.legacyNumber());
+    System.out.println("Diagnostics: ./switchboard explain " + demo.numbers().get(0) + " --resolver-url "
+        + services.resolverUrl() + "   (or GET " + services.resolverUrl() + "/api/admin/numbers/{number})");
     System.out.println("Webhook URLs to give Twilio for its numbers:");
     System.out.println("  Voice  " + services.publicBaseUrl() + "/api/twilio/voice");
     System.out.println("  SMS    " + services.publicBaseUrl() + "/api/twilio/sms");

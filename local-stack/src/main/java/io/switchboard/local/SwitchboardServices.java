@@ -25,6 +25,7 @@ public final class SwitchboardServices implements AutoCloseable {
 
   private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
   private final int ingressPort;
+  private final int resolverPort = FreePorts.next();
   private final String publicBaseUrl;
 
   private SwitchboardServices(int ingressPort, String publicBaseUrl) {
@@ -54,7 +55,8 @@ public final class SwitchboardServices implements AutoCloseable {
     common.putAll(overrides);
     try {
       services.run(ConfigMirrorApplication::builder, common, Map.of());
-      services.run(TenantResolverApplication::builder, common, Map.of());
+      services.run(TenantResolverApplication::builder, common, Map.of("server.port", services.resolverPort,
+          "switchboard.resolver.advertised-host-port", "127.0.0.1:" + services.resolverPort));
       services.run(CallHandlerApplication::builder, common, Map.of());
       services.run(IngressGatewayApplication::builder, common, Map.of("server.port", port));
       return services;
@@ -75,6 +77,11 @@ public final class SwitchboardServices implements AutoCloseable {
   /** The ingress's own address on this machine. */
   public String ingressUrl() {
     return "http://127.0.0.1:" + ingressPort;
+  }
+
+  /** The resolver's diagnostics API. */
+  public String resolverUrl() {
+    return "http://127.0.0.1:" + resolverPort;
   }
 
   /** The base URL Twilio is told to call (the signature covers it). */

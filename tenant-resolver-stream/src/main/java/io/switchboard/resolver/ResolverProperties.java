@@ -8,11 +8,13 @@ import org.springframework.validation.annotation.Validated;
  * @param stateDir {@code switchboard.resolver.state-dir}: where the state stores live; empty for a temporary folder
  * @param processingGuarantee {@code switchboard.resolver.processing-guarantee}: at_least_once (default) or exactly_once_v2
  * @param replicationFactor {@code switchboard.resolver.replication-factor}: of internal topics; -1 for the broker default
+ * @param advertisedHostPort {@code switchboard.resolver.advertised-host-port}: host:port at which other instances and
+ *     operators reach this instance's diagnostics API (Kafka Streams' application.server); empty for a single instance
  */
 @Validated
 @ConfigurationProperties("switchboard.resolver")
 public record ResolverProperties(String applicationId, String stateDir, String processingGuarantee,
-    Integer replicationFactor) {
+    Integer replicationFactor, String advertisedHostPort) {
 
   public ResolverProperties {
     applicationId = applicationId == null || applicationId.isBlank() ? "tenant-resolver-stream" : applicationId;

@@ -6,6 +6,7 @@ import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.registry.AvroSerde;
 import io.switchboard.schemas.registry.SchemaRegistry;
 import io.switchboard.schemas.tenants.NumberClaims;
+import io.switchboard.schemas.tenants.NumberResolution;
 import io.switchboard.schemas.tenants.PhoneRoute;
 import java.time.Clock;
 import java.util.Properties;
@@ -35,6 +36,14 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ResolverTopology {
 
+  /** Subjects of the state stores' values, which live only in the stores and their changelogs. */
+  static final String STATE_SUBJECT_PREFIX = "tenant-resolver-stream-";
+
+  /** The materialised phone routes, queryable for diagnostics. */
+  public static final String ROUTES_STORE = "phone-routes";
+  public static final String CLAIMS_STORE = RouteDecider.STORE;
+  public static final String LAST_RESOLUTION_STORE = LastResolutionRecorder.STORE;
+
   private ResolverTopology() {}
 
   /** What the topology depends on: the registry for its serdes and the clock for decision times. */
@@ -57,13 +66,13 @@ public final class ResolverTopology {
         .to(Topics.NUMBER_CLAIMS.name(), produced(Topics.NUMBER_CLAIMS, registry));
 
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RouteDecider.STORE),
-        Serdes.String(), AvroSerde.forTopic(registry, "switchboard-resolver-number-claims-value", NumberClaims.class)));
+        Serdes.String(), AvroSerde.forTopic(registry, STATE_SUBJECT_PREFIX + RouteDecider.STORE + "-value", NumberClaims.class)));
     builder.stream(Topics.NUMBER_CLAIMS.name(), consumed(Topics.NUMBER_CLAIMS, registry))
         .process(RouteDecider::new, Named.as("route-decider"), RouteDecider.STORE)
         .to(Topics.PHONE_ROUTES.name(), produced(Topics.PHONE_ROUTES, registry));
 
     KTable<String, PhoneRoute> routes = builder.table(Topics.PHONE_ROUTES.name(),
-        consumed(Topics.PHONE_ROUTES, registry), Materialized.as("phone-routes"));
+        consumed(Topics.PHONE_ROUTES, registry), Materialized.as(ROUTES_STORE));
 
     KStream<String, WebhookReceived> webhooks =
         builder.stream(Topics.WEBHOOKS.name(), consumed(Topics.WEBHOOKS, registry));
@@ -77,6 +86,10 @@ public final class ResolverTopology {
         .leftJoin(routes, (event, route) -> Resolution.decide(event, route, config.clock().instant()));
 
     KStream<String, Resolution> resolutions = joined.merge(withoutNumber);
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LastResolutionRecorder.STORE),
+        Serdes.String(), AvroSerde.forTopic(registry, STATE_SUBJECT_PREFIX + LastResolutionRecorder.STORE + "-value",
+            NumberResolution.class)));
+    joined.process(LastResolutionRecorder::new, Named.as("last-resolution"), LastResolutionRecorder.STORE);
     resolutions.filter((number, resolution) -> resolution.isResolved())
         .map((number, resolution) -> org.apache.kafka.streams.KeyValue.pair(resolution.resolvedKey(), resolution.resolved()))
         .to(Topics.WEBHOOKS_RESOLVED.name(), produced(Topics.WEBHOOKS_RESOLVED, registry));

@@ -12,7 +12,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.springframework.boot.WebApplicationType;
+import org.apache.kafka.streams.state.HostInfo;
+import io.switchboard.domain.phone.PhoneNumbers;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -39,7 +40,7 @@ public class TenantResolverApplication {
    * {@code application.properties}, so that several Switchboard processes can share one class path.
    */
   public static SpringApplicationBuilder builder() {
-    return new SpringApplicationBuilder(TenantResolverApplication.class).web(WebApplicationType.NONE).properties("spring.config.name=tenant-resolver-stream");
+    return new SpringApplicationBuilder(TenantResolverApplication.class).properties("spring.config.name=tenant-resolver-stream");
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")
@@ -58,8 +59,18 @@ public class TenantResolverApplication {
     config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
     config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    if (props.advertisedHostPort() != null && !props.advertisedHostPort().isBlank()) {
+      config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, props.advertisedHostPort());
+    }
     var topology = ResolverTopology.buildTopology(new ResolverTopology.Config(clients.registry(), Clock.systemUTC()));
     return new KafkaStreams(topology, config);
+  }
+
+  @Bean
+  NumberDiagnostics numberDiagnostics(KafkaStreams streams, PhoneNumbers phoneNumbers, ResolverProperties props) {
+    HostInfo self = props.advertisedHostPort() == null || props.advertisedHostPort().isBlank()
+        ? null : HostInfo.buildFromEndpoint(props.advertisedHostPort());
+    return new NumberDiagnostics(streams, phoneNumbers, self);
   }
 
   private static String stateDir(ResolverProperties props) {

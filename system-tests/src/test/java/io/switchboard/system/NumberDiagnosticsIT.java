@@ -1,0 +1,97 @@
+package io.switchboard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.switchboard.cli.SwitchboardCli;
+import io.switchboard.local.SwitchboardServices;
+import io.switchboard.schemas.kafka.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.bson.Document;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Operators explain a number and list contested numbers, over HTTP and from the command line. */
+class NumberDiagnosticsIT {
+
+  private final SwitchboardServices services = SharedStack.services();
+
+  @Test
+  void shouldExplainOwnerFieldConflictAndLastWebhookOfANumber() throws Exception {
+    String suffix = String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+    String legacyWritten = "(555) 404-" + suffix;
+    String e164 = "+1555404" + suffix;
+    ObjectId owner = new ObjectId();
+    ObjectId rival = new ObjectId();
+    String token = "b".repeat(32);
+    insert(new Document("_id", owner).append("twilioConfig", new Document("accountSid", "AC" + "d".repeat(32))
+        .append("authToken", token).append("phoneNumber", legacyWritten).append("callRoutingMode", "voicemail")));
+    TopicTables.awaitTable(SharedStack.stack().kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(e164) != null,
+        Duration.ofSeconds(20));
+    insert(new Document("_id", rival).append("twilioConfig", new Document("accountSid", "AC" + "e".repeat(32))
+        .append("phoneNumbers", List.of(new Document("phoneNumber", e164).append("status", "active")))
+        .append("callRoutingMode", "forward")));
+    TopicTables.awaitTable(SharedStack.stack().kafkaClients(), Topics.PHONE_ROUTES,
+        t -> t.get(e164) != null && !t.get(e164).getConflictingCompanyIds().isEmpty(), Duration.ofSeconds(20));
+    Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
+        Webhooks.voiceCall("AC" + "d".repeat(32), "CA" + "7".repeat(32), "+15557654321", e164), token);
+
+    String explained = awaitOutput(() -> run("explain", legacyWritten), "resolved to");
+
+    assertThat(explained).contains(e164)
+        .contains("owner      " + owner.toHexString() + " (legacy twilioConfig.phoneNumber, ACTIVE)")
+        .contains("conflicts  [\"" + rival.toHexString() + "\"]")
+        .contains("claim      " + rival.toHexString() + " ACTIVE in twilioConfig.phoneNumbers[]")
+        .contains("last       CA" + "7".repeat(32))
+        .contains("resolved to " + owner.toHexString());
+    assertThat(run("conflicts")).contains(e164 + " kept by " + owner.toHexString());
+  }
+
+  @Test
+  void shouldSayPlainlyThatNobodyOwnsAnUnknownNumber() {
+    assertThat(run("explain", "+15550000001")).contains("owner      none").contains("NO_COMPANY");
+  }
+
+  @Test
+  void shouldAnswerBadInputWithOneLine() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = SwitchboardCli.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()));
+
+    int code = cli.execute("explain", "not-a-number", "--resolver-url", services.resolverUrl());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().trim()).isEqualTo("switchboard: resolver answered 400: not a phone number");
+  }
+
+  private String run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = SwitchboardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+    String[] withUrl = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+        java.util.stream.Stream.of("--resolver-url", services.resolverUrl())).toArray(String[]::new);
+    int code = cli.execute(withUrl);
+    assertThat(code).as("exit code, stderr: %s", err).isZero();
+    return out.toString();
+  }
+
+  private static String awaitOutput(java.util.function.Supplier<String> command, String expected) {
+    String output = command.get();
+    for (int i = 0; i < 100 && !output.contains(expected); i++) {
+      TopicTables.sleep(100);
+      output = command.get();
+    }
+    return output;
+  }
+
+  private static void insert(Document company) {
+    try (MongoClient mongo = MongoClients.create(SharedStack.stack().mongoUri())) {
+      mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(company);
+    }
+  }
+}

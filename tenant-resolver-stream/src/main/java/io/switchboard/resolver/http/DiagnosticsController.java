@@ -1,0 +1,52 @@
+package io.switchboard.resolver.http;
+
+import io.switchboard.resolver.NumberDiagnostics;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriUtils;
+
+/** Operators' view of number ownership: {@code /api/admin/numbers/{number}} and {@code /api/admin/numbers/conflicts}. */
+@RestController
+public class DiagnosticsController {
+
+  private final NumberDiagnostics diagnostics;
+
+  public DiagnosticsController(NumberDiagnostics diagnostics) {
+    this.diagnostics = diagnostics;
+  }
+
+  @GetMapping("/api/admin/numbers/conflicts")
+  public List<NumberDiagnostics.Conflict> conflicts() {
+    return diagnostics.conflicts();
+  }
+
+  @GetMapping("/api/admin/numbers/{number}")
+  public ResponseEntity<?> explain(@PathVariable("number") String number) {
+    Optional<String> e164 = diagnostics.normalise(number);
+    if (e164.isEmpty()) {
+      return ResponseEntity.badRequest().body(Map.of("error", "not a phone number", "number", number));
+    }
+    Optional<NumberDiagnostics.Elsewhere> elsewhere = diagnostics.elsewhere(e164.get());
+    if (elsewhere.isPresent()) {
+      URI location = URI.create("http://" + elsewhere.get().host() + ":" + elsewhere.get().port()
+          + "/api/admin/numbers/" + UriUtils.encodePathSegment(e164.get(), "UTF-8"));
+      return ResponseEntity.status(HttpStatus.TEMPORARY_REDIRECT).location(location).build();
+    }
+    return ResponseEntity.ok(diagnostics.explain(number, e164.get()));
+  }
+
+  @ExceptionHandler(InvalidStateStoreException.class)
+  public ResponseEntity<Map<String, String>> notReady(InvalidStateStoreException e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .body(Map.of("error", "resolver state is not queryable yet (starting or rebalancing); retry shortly"));
+  }
+}
