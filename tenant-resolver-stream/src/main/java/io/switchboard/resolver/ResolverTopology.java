@@ -21,6 +21,7 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -46,8 +47,21 @@ public final class ResolverTopology {
 
   private ResolverTopology() {}
 
-  /** What the topology depends on: the registry for its serdes and the clock for decision times. */
-  public record Config(SchemaRegistry registry, Clock clock) {}
+  /**
+   * What the topology depends on: the registry for its serdes, the clock for decision times, and
+   * whether its stores live on disk (RocksDB, production) or in memory (fast topology tests; both
+   * are restored from their changelogs).
+   */
+  public record Config(SchemaRegistry registry, Clock clock, boolean persistentStores) {
+
+    public Config(SchemaRegistry registry, Clock clock) {
+      this(registry, clock, true);
+    }
+
+    KeyValueBytesStoreSupplier store(String name) {
+      return persistentStores ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+    }
+  }
 
   public static Topology buildTopology(Config config) {
     Properties optimisation = new Properties();
@@ -59,20 +73,20 @@ public final class ResolverTopology {
     SchemaRegistry registry = config.registry();
     StreamsBuilder builder = new StreamsBuilder();
 
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ClaimDiffer.STORE),
+    builder.addStateStore(Stores.keyValueStoreBuilder(config.store(ClaimDiffer.STORE),
         Serdes.String(), Topics.COMPANY_CONFIG.valueSerde(registry)));
     builder.stream(Topics.COMPANY_CONFIG.name(), consumed(Topics.COMPANY_CONFIG, registry))
         .process(ClaimDiffer::new, Named.as("claim-differ"), ClaimDiffer.STORE)
         .to(Topics.NUMBER_CLAIMS.name(), produced(Topics.NUMBER_CLAIMS, registry));
 
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RouteDecider.STORE),
+    builder.addStateStore(Stores.keyValueStoreBuilder(config.store(RouteDecider.STORE),
         Serdes.String(), AvroSerde.forTopic(registry, STATE_SUBJECT_PREFIX + RouteDecider.STORE + "-value", NumberClaims.class)));
     builder.stream(Topics.NUMBER_CLAIMS.name(), consumed(Topics.NUMBER_CLAIMS, registry))
         .process(RouteDecider::new, Named.as("route-decider"), RouteDecider.STORE)
         .to(Topics.PHONE_ROUTES.name(), produced(Topics.PHONE_ROUTES, registry));
 
     KTable<String, PhoneRoute> routes = builder.table(Topics.PHONE_ROUTES.name(),
-        consumed(Topics.PHONE_ROUTES, registry), Materialized.as(ROUTES_STORE));
+        consumed(Topics.PHONE_ROUTES, registry), Materialized.as(config.store(ROUTES_STORE)));
 
     KStream<String, WebhookReceived> webhooks =
         builder.stream(Topics.WEBHOOKS.name(), consumed(Topics.WEBHOOKS, registry));
@@ -86,7 +100,7 @@ public final class ResolverTopology {
         .leftJoin(routes, (event, route) -> Resolution.decide(event, route, config.clock().instant()));
 
     KStream<String, Resolution> resolutions = joined.merge(withoutNumber);
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LastResolutionRecorder.STORE),
+    builder.addStateStore(Stores.keyValueStoreBuilder(config.store(LastResolutionRecorder.STORE),
         Serdes.String(), AvroSerde.forTopic(registry, STATE_SUBJECT_PREFIX + LastResolutionRecorder.STORE + "-value",
             NumberResolution.class)));
     joined.process(LastResolutionRecorder::new, Named.as("last-resolution"), LastResolutionRecorder.STORE);

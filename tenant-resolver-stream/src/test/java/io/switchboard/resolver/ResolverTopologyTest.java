@@ -56,7 +56,7 @@ class ResolverTopologyTest {
   @BeforeEach
   void startDriver() {
     Topology topology = ResolverTopology.buildTopology(
-        new ResolverTopology.Config(registry, Clock.fixed(T0, ZoneOffset.UTC)));
+        new ResolverTopology.Config(registry, Clock.fixed(T0, ZoneOffset.UTC), false));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "resolver-test-" + UUID.randomUUID());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -261,7 +261,7 @@ class ResolverTopologyTest {
   @Test
   void shouldJoinWebhooksWithRoutesWithoutARepartitionTopic() {
     Topology topology = ResolverTopology.buildTopology(
-        new ResolverTopology.Config(registry, Clock.fixed(T0, ZoneOffset.UTC)));
+        new ResolverTopology.Config(registry, Clock.fixed(T0, ZoneOffset.UTC), false));
     List<String> sources = new ArrayList<>();
     for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
       for (TopologyDescription.Node node : sub.nodes()) {
