@@ -1,6 +1,5 @@
 package io.switchboard.callhandler;
 
-import io.switchboard.schemas.common.WebhookKind;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.CallEventType;
 import io.switchboard.schemas.events.ResolvedWebhook;
@@ -18,23 +17,51 @@ public final class CallEvents {
 
   public static List<CallEvent> forResolved(ResolvedWebhook resolved, Answer answer, Instant now) {
     WebhookReceived event = resolved.getEvent();
+    String companyId = resolved.getRoute().getCompanyId();
     List<CallEvent> events = new ArrayList<>();
-    CallEventType type = event.getKind() == WebhookKind.SMS ? CallEventType.SMS_RECEIVED : CallEventType.CALL_ROUTED;
-    events.add(base(event, type, now)
-        .setCompanyId(resolved.getRoute().getCompanyId())
-        .setRoutingMode(resolved.getRoute().getRoutingMode())
-        .build());
-    for (String warning : answer.warnings()) {
-      events.add(base(event, CallEventType.CONFIG_WARNING, now)
-          .setCompanyId(resolved.getRoute().getCompanyId())
-          .setReason(warning)
-          .build());
+    CallEvent.Builder fact = base(event, now).setCompanyId(companyId);
+    switch (event.getKind()) {
+      case VOICE -> events.add(fact.setType(CallEventType.CALL_ROUTED)
+          .setRoutingMode(resolved.getRoute().getRoutingMode()).build());
+      case SMS -> events.add(fact.setType(CallEventType.SMS_RECEIVED).build());
+      case CALL_STATUS -> {
+        String status = first(event.getParams(), "CallStatus");
+        fact.setCallStatus(status);
+        if ("completed".equals(status)) {
+          events.add(fact.setType(CallEventType.CALL_COMPLETED)
+              .setDurationSeconds(integer(first(event.getParams(), "CallDuration"))).build());
+        } else {
+          events.add(fact.setType(CallEventType.CALL_STATUS_CHANGED).build());
+        }
+      }
+      case RECORDING_STATUS -> {
+        if ("completed".equals(first(event.getParams(), "RecordingStatus"))) {
+          events.add(fact.setType(CallEventType.RECORDING_AVAILABLE)
+              .setRecordingSid(first(event.getParams(), "RecordingSid"))
+              .setRecordingUrl(first(event.getParams(), "RecordingUrl"))
+              .setDurationSeconds(integer(first(event.getParams(), "RecordingDuration"))).build());
+        }
+      }
+      case TRANSCRIPTION -> events.add(fact.setType(CallEventType.TRANSCRIPTION_AVAILABLE)
+          .setRecordingSid(first(event.getParams(), "RecordingSid"))
+          .setTranscriptionText(first(event.getParams(), "TranscriptionText")).build());
+      default -> {
+        // Dial actions are recorded through the call's status and recording callbacks.
+      }
+    }
+    if (answer != null) {
+      for (String warning : answer.warnings()) {
+        events.add(base(event, now).setType(CallEventType.CONFIG_WARNING).setCompanyId(companyId).setReason(warning)
+            .build());
+      }
     }
     return events;
   }
 
+  /** The fact for an unroutable webhook, or null for one rejected at the edge (forged, malformed). */
   public static CallEvent forUnroutable(UnroutableWebhook unroutable, Instant now) {
-    return base(unroutable.getEvent(), CallEventType.CALL_UNROUTABLE, now)
+    return base(unroutable.getEvent(), now)
+        .setType(CallEventType.CALL_UNROUTABLE)
         .setCompanyId(unroutable.getCompanyIds().isEmpty() ? null : unroutable.getCompanyIds().get(0))
         .setReason(unroutable.getReason() + ": " + unroutable.getDetail())
         .build();
@@ -48,10 +75,10 @@ public final class CallEvents {
     return event.getMessageSid() != null ? event.getMessageSid() : event.getEventId();
   }
 
-  private static CallEvent.Builder base(WebhookReceived event, CallEventType type, Instant now) {
+  private static CallEvent.Builder base(WebhookReceived event, Instant now) {
     return CallEvent.newBuilder()
         .setEventId(event.getEventId())
-        .setType(type)
+        .setType(CallEventType.UNKNOWN)
         .setCallSid(event.getCallSid())
         .setMessageSid(event.getMessageSid())
         .setTenantNumber(event.getTenantNumber())
@@ -61,8 +88,17 @@ public final class CallEvents {
         .setReplay(event.getReplay());
   }
 
+  private static Integer integer(String value) {
+    try {
+      return value == null ? null : Integer.valueOf(value.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   private static String first(Map<String, List<String>> params, String name) {
     List<String> values = params.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
+
 }

@@ -20,17 +20,20 @@ import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the TwiML a caller hears, with the Twilio SDK's builders, from the company's routing mode:
  * <ul>
  *   <li>{@code ai-agent}: {@code <Connect><Stream>} to the company's agent WebSocket with the company
  *       id, call SID, voice and greeting as stream parameters;</li>
- *   <li>{@code voicemail}: the company's greeting, then {@code <Record>};</li>
+ *   <li>{@code voicemail}: the company's greeting, then {@code <Record>} with a recording status
+ *       callback (and a transcription callback when transcription is on). A company that turned
+ *       recording off is never recorded: it gets its greeting, then the call ends;</li>
  *   <li>{@code forward}: {@code <Dial>} to the forward number, the whisper played to the callee by a
- *       {@code <Number url>}, the call recorded when recordingEnabled; the caller's own number is
- *       shown to the callee (Dial's default), and when nobody answers the caller falls through to
- *       voicemail.</li>
+ *       {@code <Number url>}, the call recorded when recordingEnabled. The callee sees the caller's
+ *       own number (Dial's default caller id, allowed for a forwarded inbound call). When the dial
+ *       ends, Twilio asks the dial-action callback, which sends an unanswered call to voicemail.</li>
  * </ul>
  * A company whose mode lacks what it needs (forward without a number, ai-agent without an
  * endpoint) gets voicemail and a warning: never an error tone.
@@ -39,10 +42,13 @@ public final class TwimlFactory {
 
   static final String DEFAULT_GREETING =
       "The person you are calling is not available. Please leave a message after the tone.";
+  static final String NO_MESSAGES = "The person you are calling is not available. Please call again later.";
   static final String NOT_CONFIGURED = "We're sorry, this number is not configured. Goodbye.";
   static final String CANNOT_CONNECT = "We're sorry, this call cannot be connected. Goodbye.";
   static final int FORWARD_RING_SECONDS = 20;
   static final int VOICEMAIL_MAX_SECONDS = 120;
+  /** DialCallStatus values meaning the callee took the call. */
+  private static final Set<String> ANSWERED = Set.of("completed", "answered");
 
   private final CallbackUrls callbacks;
 
@@ -50,27 +56,42 @@ public final class TwimlFactory {
     this.callbacks = callbacks;
   }
 
+  /** The answer to a resolved webhook; null for callbacks nobody waits an answer for (status, recording). */
   public Answer answer(ResolvedWebhook resolved) {
     WebhookReceived event = resolved.getEvent();
-    if (event.getKind() == WebhookKind.SMS) {
-      return Answer.of(smsReply(resolved.getRoute().getSmsReply()));
-    }
     RoutingSnapshot route = resolved.getRoute();
     List<String> warnings = new ArrayList<>();
-    VoiceResponse response = switch (effectiveMode(route, warnings)) {
-      case AI_AGENT -> aiAgent(route, event);
-      case FORWARD -> forward(route, event);
-      default -> voicemail(route);
+    return switch (event.getKind()) {
+      case SMS -> Answer.of(smsReply(route.getSmsReply()));
+      case VOICE -> {
+        String eventId = event.getEventId();
+        VoiceResponse response = switch (effectiveMode(route, warnings)) {
+          case AI_AGENT -> aiAgent(route, event);
+          case FORWARD -> forward(route, eventId);
+          default -> voicemail(route, rootEventId(event), warnings);
+        };
+        yield new Answer(response.toXml(), warnings);
+      }
+      case DIAL_ACTION -> {
+        String status = first(event, "DialCallStatus");
+        VoiceResponse response = status != null && ANSWERED.contains(status)
+            ? new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build()
+            : voicemail(route, rootEventId(event), warnings);
+        yield new Answer(response.toXml(), warnings);
+      }
+      default -> null;
     };
-    return new Answer(response.toXml(), warnings);
   }
 
-  /** TwiML for a webhook no company may handle; null when nobody waits for an answer (rejected at the edge). */
+  /** TwiML for a webhook no company may handle; null when nobody waits for an answer. */
   public Answer answer(UnroutableWebhook unroutable) {
-    if (unroutable.getReason() == UnroutableReason.SIGNATURE_INVALID) {
+    WebhookKind kind = unroutable.getEvent().getKind();
+    if (unroutable.getReason() == UnroutableReason.SIGNATURE_INVALID
+        || unroutable.getReason() == UnroutableReason.MALFORMED
+        || (kind != WebhookKind.VOICE && kind != WebhookKind.SMS && kind != WebhookKind.DIAL_ACTION)) {
       return null;
     }
-    if (unroutable.getEvent().getKind() == WebhookKind.SMS) {
+    if (kind == WebhookKind.SMS) {
       return Answer.of(new MessagingResponse.Builder().build().toXml());
     }
     String text = switch (unroutable.getReason()) {
@@ -109,35 +130,46 @@ public final class TwimlFactory {
     return new VoiceResponse.Builder().connect(new Connect.Builder().stream(stream.build()).build()).build();
   }
 
-  private VoiceResponse forward(RoutingSnapshot route, WebhookReceived event) {
+  private VoiceResponse forward(RoutingSnapshot route, String eventId) {
     Number.Builder number = new Number.Builder(route.getForwardNumber());
     if (!blank(route.getWhisperMessage())) {
-      number.url(callbacks.whisper(route.getCompanyId(), event.getEventId()));
+      number.url(callbacks.whisper(route.getCompanyId(), eventId));
     }
-    Dial.Builder dial = new Dial.Builder().timeout(FORWARD_RING_SECONDS).number(number.build());
+    Dial.Builder dial = new Dial.Builder()
+        .timeout(FORWARD_RING_SECONDS)
+        .action(callbacks.dialAction(route.getCompanyId(), eventId))
+        .number(number.build());
     if (route.getRecordingEnabled()) {
-      dial.record(Dial.Record.RECORD_FROM_ANSWER_DUAL);
+      dial.record(Dial.Record.RECORD_FROM_ANSWER_DUAL)
+          .recordingStatusCallback(callbacks.recording(route.getCompanyId(), eventId));
+    }
+    return new VoiceResponse.Builder().dial(dial.build()).build();
+  }
+
+  private VoiceResponse voicemail(RoutingSnapshot route, String eventId, List<String> warnings) {
+    if (!route.getRecordingEnabled()) {
+      warnings.add("voicemail with recording disabled: callers cannot leave a message");
+      return new VoiceResponse.Builder()
+          .say(new Say.Builder(blank(route.getGreeting()) ? NO_MESSAGES : route.getGreeting()).build())
+          .hangup(new Hangup.Builder().build())
+          .build();
+    }
+    Record.Builder record = new Record.Builder()
+        .maxLength(VOICEMAIL_MAX_SECONDS)
+        .playBeep(true)
+        .recordingStatusCallback(callbacks.recording(route.getCompanyId(), eventId));
+    if (route.getTranscriptionEnabled()) {
+      record.transcribe(true).transcribeCallback(callbacks.transcription(route.getCompanyId(), eventId));
     }
     return new VoiceResponse.Builder()
-        .dial(dial.build())
-        .say(new Say.Builder(greeting(route)).build())
-        .record(voicemailRecord())
+        .say(new Say.Builder(blank(route.getGreeting()) ? DEFAULT_GREETING : route.getGreeting()).build())
+        .record(record.build())
         .build();
   }
 
-  private static VoiceResponse voicemail(RoutingSnapshot route) {
-    return new VoiceResponse.Builder()
-        .say(new Say.Builder(greeting(route)).build())
-        .record(voicemailRecord())
-        .build();
-  }
-
-  private static Record voicemailRecord() {
-    return new Record.Builder().maxLength(VOICEMAIL_MAX_SECONDS).playBeep(true).build();
-  }
-
-  private static String greeting(RoutingSnapshot route) {
-    return blank(route.getGreeting()) ? DEFAULT_GREETING : route.getGreeting();
+  /** Callbacks of a call are attributed to the event that started it. */
+  private static String rootEventId(WebhookReceived event) {
+    return event.getParentEventId() != null ? event.getParentEventId() : event.getEventId();
   }
 
   private static String smsReply(String reply) {
@@ -146,6 +178,11 @@ public final class TwimlFactory {
       response.message(new Message.Builder(reply).build());
     }
     return response.build().toXml();
+  }
+
+  private static String first(WebhookReceived event, String name) {
+    List<String> values = event.getParams().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   private static Parameter parameter(String name, String value) {

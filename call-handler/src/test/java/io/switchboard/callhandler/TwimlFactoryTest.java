@@ -22,8 +22,10 @@ class TwimlFactoryTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private final TwimlFactory factory = new TwimlFactory(new CallbackUrls("https://sb.example.com/"));
 
+  private static final String CALLBACK = "companyId=acme&amp;eventId=ev-1";
+
   @Test
-  void shouldDialTheForwardNumberWithWhisperRecordingAndVoicemailFallback() {
+  void shouldDialTheForwardNumberWithWhisperRecordingAndADialAction() {
     RoutingSnapshot route = route(RoutingMode.FORWARD).setForwardNumber("+15559876543").setRecordingEnabled(true)
         .setWhisperMessage("Call for Acme").build();
 
@@ -31,37 +33,55 @@ class TwimlFactoryTest {
 
     assertXml(answer.twiml(), """
         <Response>
-          <Dial record="record-from-answer-dual" timeout="20">
-            <Number url="https://sb.example.com/api/twilio/whisper?companyId=acme&amp;eventId=ev-1">+15559876543</Number>
+          <Dial action="https://sb.example.com/api/twilio/dial-action?%1$s" record="record-from-answer-dual"
+                recordingStatusCallback="https://sb.example.com/api/twilio/recording?%1$s" timeout="20">
+            <Number url="https://sb.example.com/api/twilio/whisper?%1$s">+15559876543</Number>
           </Dial>
-          <Say>The person you are calling is not available. Please leave a message after the tone.</Say>
-          <Record maxLength="120" playBeep="true"/>
-        </Response>""");
+        </Response>""".formatted(CALLBACK));
     assertThat(answer.warnings()).isEmpty();
   }
 
   @Test
   void shouldForwardWithoutWhisperOrRecordingWhenNeitherIsConfigured() {
-    RoutingSnapshot route = route(RoutingMode.FORWARD).setForwardNumber("+15559876543").setGreeting("Leave a message")
-        .build();
+    RoutingSnapshot route = route(RoutingMode.FORWARD).setForwardNumber("+15559876543").build();
 
     assertXml(factory.answer(resolved(route, WebhookKind.VOICE)).twiml(), """
         <Response>
-          <Dial timeout="20"><Number>+15559876543</Number></Dial>
-          <Say>Leave a message</Say>
-          <Record maxLength="120" playBeep="true"/>
+          <Dial action="https://sb.example.com/api/twilio/dial-action?%s" timeout="20"><Number>+15559876543</Number></Dial>
+        </Response>""".formatted(CALLBACK));
+  }
+
+  @Test
+  void shouldSendAnUnansweredForwardToVoicemail() {
+    RoutingSnapshot route = route(RoutingMode.FORWARD).setForwardNumber("+15559876543").setRecordingEnabled(true)
+        .setGreeting("Acme is busy").build();
+
+    Answer answer = factory.answer(dialAction(route, "no-answer"));
+
+    assertXml(answer.twiml(), """
+        <Response>
+          <Say>Acme is busy</Say>
+          <Record maxLength="120" playBeep="true" recordingStatusCallback="https://sb.example.com/api/twilio/recording?companyId=acme&amp;eventId=ev-0"/>
         </Response>""");
   }
 
   @Test
+  void shouldHangUpWhenTheForwardedCallWasAnswered() {
+    RoutingSnapshot route = route(RoutingMode.FORWARD).setForwardNumber("+15559876543").setRecordingEnabled(true).build();
+
+    assertXml(factory.answer(dialAction(route, "completed")).twiml(), "<Response><Hangup/></Response>");
+  }
+
+  @Test
   void shouldFallBackToVoicemailWithAWarningWhenForwardHasNoNumber() {
-    Answer answer = factory.answer(resolved(route(RoutingMode.FORWARD).build(), WebhookKind.VOICE));
+    Answer answer = factory.answer(resolved(route(RoutingMode.FORWARD).setRecordingEnabled(true).build(),
+        WebhookKind.VOICE));
 
     assertXml(answer.twiml(), """
         <Response>
           <Say>The person you are calling is not available. Please leave a message after the tone.</Say>
-          <Record maxLength="120" playBeep="true"/>
-        </Response>""");
+          <Record maxLength="120" playBeep="true" recordingStatusCallback="https://sb.example.com/api/twilio/recording?%s"/>
+        </Response>""".formatted(CALLBACK));
     assertThat(answer.warnings()).containsExactly("routing mode forward has no forwardNumber; calls go to voicemail");
   }
 
@@ -85,18 +105,41 @@ class TwimlFactoryTest {
 
   @Test
   void shouldFallBackToVoicemailWithAWarningWhenTheAgentHasNoEndpoint() {
-    Answer answer = factory.answer(resolved(route(RoutingMode.AI_AGENT).build(), WebhookKind.VOICE));
+    Answer answer = factory.answer(resolved(route(RoutingMode.AI_AGENT).setRecordingEnabled(true).build(),
+        WebhookKind.VOICE));
 
     assertThat(answer.twiml()).contains("<Record");
     assertThat(answer.warnings()).containsExactly("routing mode ai-agent has no agent endpoint; calls go to voicemail");
   }
 
   @Test
-  void shouldPlayTheCompanysGreetingBeforeRecordingInVoicemailMode() {
-    RoutingSnapshot route = route(RoutingMode.VOICEMAIL).setGreeting("Acme is closed").build();
+  void shouldPlayTheGreetingThenRecordWithTranscriptionWhenEnabled() {
+    RoutingSnapshot route = route(RoutingMode.VOICEMAIL).setGreeting("Acme is closed").setRecordingEnabled(true)
+        .setTranscriptionEnabled(true).build();
 
     assertXml(factory.answer(resolved(route, WebhookKind.VOICE)).twiml(), """
-        <Response><Say>Acme is closed</Say><Record maxLength="120" playBeep="true"/></Response>""");
+        <Response>
+          <Say>Acme is closed</Say>
+          <Record maxLength="120" playBeep="true" recordingStatusCallback="https://sb.example.com/api/twilio/recording?%1$s"
+                  transcribe="true" transcribeCallback="https://sb.example.com/api/twilio/transcription?%1$s"/>
+        </Response>""".formatted(CALLBACK));
+  }
+
+  @Test
+  void shouldNeverRecordACompanyThatTurnedRecordingOff() {
+    Answer answer = factory.answer(resolved(route(RoutingMode.VOICEMAIL).build(), WebhookKind.VOICE));
+
+    assertXml(answer.twiml(), """
+        <Response>
+          <Say>The person you are calling is not available. Please call again later.</Say>
+          <Hangup/>
+        </Response>""");
+    assertThat(answer.warnings()).containsExactly("voicemail with recording disabled: callers cannot leave a message");
+  }
+
+  @Test
+  void shouldNotAnswerStatusCallbacks() {
+    assertThat(factory.answer(resolved(route(RoutingMode.VOICEMAIL).build(), WebhookKind.CALL_STATUS))).isNull();
   }
 
   @Test
@@ -142,13 +185,21 @@ class TwimlFactoryTest {
         .setEventId("ev-1")
         .setKind(kind)
         .setTenantNumber("+15551230001")
-        .setCallSid(kind == WebhookKind.VOICE ? "CA1" : null)
+        .setCallSid(kind != WebhookKind.SMS ? "CA1" : null)
         .setMessageSid(kind == WebhookKind.SMS ? "SM1" : null)
         .setRequestUrl("https://sb.example.com/api/twilio/voice")
         .setParams(Map.of("To", List.of("+15551230001")))
         .setSignatureOutcome(SignatureOutcome.VALID)
         .setReceivedAt(T0)
         .build();
+  }
+
+  private static ResolvedWebhook dialAction(RoutingSnapshot route, String dialCallStatus) {
+    WebhookReceived event = WebhookReceived.newBuilder(event(WebhookKind.DIAL_ACTION))
+        .setEventId("ev-2").setParentEventId("ev-0")
+        .setParams(Map.of("DialCallStatus", List.of(dialCallStatus))).build();
+    return ResolvedWebhook.newBuilder().setEvent(event).setRoute(route).setNumberSource(NumberSource.PHONE_NUMBERS)
+        .setResolvedAt(T0).build();
   }
 
   private static ResolvedWebhook resolved(RoutingSnapshot route, WebhookKind kind) {

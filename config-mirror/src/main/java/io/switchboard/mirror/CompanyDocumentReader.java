@@ -55,6 +55,7 @@ public final class CompanyDocumentReader {
         .setRoutingMode(routingMode(string(twilio, document, "callRoutingMode"), warnings))
         .setForwardNumber(forwardNumber(string(twilio, document, "forwardNumber"), warnings))
         .setRecordingEnabled(Boolean.TRUE.equals(value(twilio, document, "recordingEnabled")))
+        .setTranscriptionEnabled(Boolean.TRUE.equals(value(twilio, document, "transcriptionEnabled")))
         .setWhisperMessage(string(twilio, document, "whisperMessage"))
         .setGreeting(string(twilio, document, "voicemailGreeting"))
         .setAiAgentUrl(aiAgent(twilio, document, "websocketUrl"))

@@ -11,20 +11,25 @@ import io.switchboard.domain.phone.TenantAddress;
 import io.switchboard.ingress.kafka.EventPublisher;
 import io.switchboard.ingress.kafka.KafkaUnavailableException;
 import io.switchboard.ingress.kafka.ReplyWaiter;
+import io.switchboard.schemas.common.NumberStatus;
 import io.switchboard.schemas.common.SignatureOutcome;
 import io.switchboard.schemas.common.WebhookKind;
+import io.switchboard.schemas.events.CallDeferred;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.CallEventType;
 import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.schemas.events.UnroutableReason;
 import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
+import io.switchboard.schemas.tenants.CompanyConfig;
+import io.switchboard.schemas.tenants.PhoneNumberEntry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,17 +39,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts one incoming Twilio webhook (voice or SMS): finds whose token may sign it, checks the
- * signature, writes it durably to {@code twilio.webhooks}, and answers with the call-handler's
- * TwiML if it arrives within the reply budget, otherwise with a short holding answer. It never
- * answers 2xx for a webhook Kafka has not acknowledged: then it answers 503, so Twilio retries or
- * uses the number's fallback URL.
+ * Accepts one Twilio webhook: finds whose token may sign it, checks the signature, writes it
+ * durably to {@code twilio.webhooks}, and answers. Calls, messages and dial actions wait for the
+ * call-handler's TwiML within the reply budget; past it they get a short holding answer and a
+ * {@code CallDeferred} record, so that the TwiML is applied later through the company's client:
+ * exactly one of the two takes effect, decided here once per webhook. Status, recording and
+ * transcription callbacks are answered as soon as they are durable. It never answers 2xx for a
+ * webhook Kafka has not acknowledged (503, so Twilio retries or uses the fallback URL), and a
+ * retry carrying the same idempotency token gets the first attempt's answer, under the same
+ * event id, instead of a second processing.
  */
 public final class WebhookIntake {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookIntake.class);
   static final String HOLDING_MESSAGE = "Please hold while we connect your call.";
   static final int HOLDING_PAUSE_SECONDS = 10;
+  private static final Set<WebhookKind> ANSWERED_WITH_TWIML = Set.of(WebhookKind.VOICE, WebhookKind.SMS,
+      WebhookKind.DIAL_ACTION);
 
   private final PhoneNumbers phoneNumbers;
   private final TenantDirectory directory;
@@ -53,6 +64,7 @@ public final class WebhookIntake {
   private final ReplyWaiter replies;
   private final Duration replyBudget;
   private final Clock clock;
+  private final RecentAnswers recent;
 
   public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
       EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock) {
@@ -63,15 +75,38 @@ public final class WebhookIntake {
     this.replies = replies;
     this.replyBudget = replyBudget;
     this.clock = clock;
+    this.recent = new RecentAnswers(10_000, Duration.ofMinutes(10), clock);
   }
 
-  public IntakeResult receive(WebhookKind kind, String publicUrl, Map<String, List<String>> params, String signature,
-      String idempotencyToken) {
-    Instant receivedAt = clock.instant();
-    String eventId = UUID.randomUUID().toString();
-    String sidField = kind == WebhookKind.SMS ? "MessageSid" : "CallSid";
-    String rawAddress = first(params, outboundApi(params) ? "From" : "To");
+  /** A request Twilio made: what it called, what it sent, and its signature and retry token. */
+  public record Request(WebhookKind kind, String publicUrl, Map<String, List<String>> params, String signature,
+      String idempotencyToken, String callbackCompanyId, String callbackEventId) {}
 
+  public IntakeResult receive(Request request) {
+    String token = request.idempotencyToken();
+    if (token == null || token.isBlank()) {
+      return process(request, UUID.randomUUID().toString());
+    }
+    CompletableFuture<IntakeResult> earlier = recent.claim(token);
+    if (earlier != null) {
+      log.info("Twilio retried webhook {}; answering as the first attempt", token);
+      return earlier.join();
+    }
+    IntakeResult result = null;
+    try {
+      // The same token always names the same event, on every instance, so downstream dedupes it too.
+      result = process(request, UUID.nameUUIDFromBytes(("twilio:" + token).getBytes(StandardCharsets.UTF_8)).toString());
+      return result;
+    } finally {
+      recent.complete(token, result == null ? IntakeResult.error(503, "Service temporarily unavailable") : result);
+    }
+  }
+
+  private IntakeResult process(Request request, String eventId) {
+    Map<String, List<String>> params = request.params();
+    WebhookKind kind = request.kind();
+    boolean callback = request.callbackCompanyId() != null;
+    String rawAddress = first(params, outboundApi(params) ? "From" : "To");
     WebhookReceived.Builder event = WebhookReceived.newBuilder()
         .setEventId(eventId)
         .setKind(kind)
@@ -79,59 +114,86 @@ public final class WebhookIntake {
         .setCallSid(first(params, "CallSid"))
         .setMessageSid(Optional.ofNullable(first(params, "MessageSid")).orElse(first(params, "SmsSid")))
         .setAccountSid(first(params, "AccountSid"))
-        .setRequestUrl(publicUrl)
+        .setParentEventId(request.callbackEventId())
+        .setRequestUrl(request.publicUrl())
         .setParams(params)
-        .setIdempotencyToken(idempotencyToken)
-        .setReceivedAt(receivedAt)
+        .setIdempotencyToken(request.idempotencyToken())
+        .setReceivedAt(clock.instant())
         .setSignatureOutcome(SignatureOutcome.UNKNOWN);
 
-    String missing = rawAddress == null ? (outboundApi(params) ? "From" : "To")
-        : first(params, sidField) == null && (kind != WebhookKind.SMS || first(params, "SmsSid") == null) ? sidField
-        : null;
+    String missing = missingField(kind, params, rawAddress, callback);
     if (missing != null) {
       publisher.recordRejected(rejection(event.build(), UnroutableReason.MALFORMED, "missing field " + missing));
       return IntakeResult.error(400, "Missing required field " + missing);
     }
+    TenantAddress address = rawAddress == null ? null : phoneNumbers.classify(rawAddress);
+    String number = address instanceof TenantAddress.PhoneNumber phone ? phone.e164() : null;
 
-    TenantAddress address = phoneNumbers.classify(rawAddress);
-    String tenantNumber = address instanceof TenantAddress.PhoneNumber number ? number.e164() : null;
-    event.setTenantNumber(tenantNumber);
-
-    List<String> claimants = tenantNumber == null ? List.of() : directory.claimants(tenantNumber);
-    if (claimants.isEmpty()) {
-      event.setSignatureOutcome(SignatureOutcome.NO_TENANT);
-    } else {
-      Optional<String> signer = signer(claimants, publicUrl, params, signature);
-      if (signer.isEmpty()) {
-        publisher.recordRejected(rejection(event.build(), UnroutableReason.SIGNATURE_INVALID,
-            signature == null ? "no X-Twilio-Signature" : "X-Twilio-Signature does not match any claimant's token"));
-        log.warn("Rejected {} webhook for {}: {} signature", kind, tenantNumber, signature == null ? "missing" : "invalid");
-        return IntakeResult.error(403, "Forbidden");
+    if (callback) {
+      String companyId = request.callbackCompanyId();
+      if (!signedBy(companyId, request)) {
+        return reject(event.setTenantNumber(number).build(), companyId, request.signature());
       }
-      event.setSignatureOutcome(SignatureOutcome.VALID).setCompanyId(signer.get());
+      event.setSignatureOutcome(SignatureOutcome.VALID).setCompanyId(companyId)
+          .setTenantNumber(callbackKey(companyId, number));
+    } else {
+      event.setTenantNumber(number);
+      List<String> claimants = number == null ? List.of() : directory.claimants(number);
+      if (claimants.isEmpty()) {
+        event.setSignatureOutcome(SignatureOutcome.NO_TENANT);
+      } else {
+        Optional<String> signer = claimants.stream().filter(id -> signedBy(id, request)).findFirst();
+        if (signer.isEmpty()) {
+          return reject(event.build(), null, request.signature());
+        }
+        event.setSignatureOutcome(SignatureOutcome.VALID).setCompanyId(signer.get());
+      }
     }
     return publishAndAnswer(event.build());
   }
 
-  private Optional<String> signer(List<String> claimants, String url, Map<String, List<String>> params,
-      String signature) {
-    for (String companyId : claimants) {
-      Optional<Secret> token;
-      try {
-        token = directory.authToken(companyId);
-      } catch (CredentialException e) {
-        log.error("Cannot use the token of company {}: {}", companyId, e.getMessage());
-        continue;
-      }
-      if (token.isPresent() && verifier.verify(token.get(), url, params, signature)) {
-        return Optional.of(companyId);
-      }
+  private boolean signedBy(String companyId, Request request) {
+    Optional<Secret> token;
+    try {
+      token = directory.authToken(companyId);
+    } catch (CredentialException e) {
+      log.error("Cannot use the token of company {}: {}", companyId, e.getMessage());
+      return false;
     }
-    return Optional.empty();
+    return token.isPresent() && verifier.verify(token.get(), request.publicUrl(), request.params(), request.signature());
+  }
+
+  private IntakeResult reject(WebhookReceived event, String companyId, String signature) {
+    String why = signature == null ? "no X-Twilio-Signature"
+        : companyId != null ? "X-Twilio-Signature does not match the token of company " + companyId
+        : "X-Twilio-Signature does not match any claimant's token";
+    publisher.recordRejected(rejection(event, UnroutableReason.SIGNATURE_INVALID, why));
+    log.warn("Rejected {} webhook for {}: {}", event.getKind(), event.getTenantNumber(), why);
+    return IntakeResult.error(403, "Forbidden");
+  }
+
+  /**
+   * The key of a callback on twilio.webhooks: the called number when the company claims it (the
+   * original leg), else the company's primary active number, so that it joins with a route of the
+   * same company.
+   */
+  private String callbackKey(String companyId, String number) {
+    if (number != null && directory.claimants(number).contains(companyId)) {
+      return number;
+    }
+    return directory.company(companyId).map(WebhookIntake::primaryNumber).orElse(number);
+  }
+
+  private static String primaryNumber(CompanyConfig company) {
+    return company.getPhoneNumbers().stream()
+        .filter(e -> e.getE164() != null && e.getStatus() == NumberStatus.ACTIVE)
+        .sorted((a, b) -> Boolean.compare(b.getPrimary(), a.getPrimary()))
+        .map(PhoneNumberEntry::getE164).findFirst().orElse(null);
   }
 
   private IntakeResult publishAndAnswer(WebhookReceived event) {
-    CompletableFuture<TwimlReply> reply = replies.expect(event.getEventId());
+    boolean wantsTwiml = ANSWERED_WITH_TWIML.contains(event.getKind());
+    CompletableFuture<TwimlReply> reply = wantsTwiml ? replies.expect(event.getEventId()) : null;
     try {
       publisher.publishDurably(event);
     } catch (KafkaUnavailableException e) {
@@ -139,31 +201,49 @@ public final class WebhookIntake {
       log.error("Answering 503 for {}: {}", event.getEventId(), e.getMessage());
       return IntakeResult.error(503, "Service temporarily unavailable");
     }
+    if (!wantsTwiml) {
+      return IntakeResult.twiml(new VoiceResponse.Builder().build().toXml());
+    }
     try {
       TwimlReply answer = reply.get(replyBudget.toMillis(), TimeUnit.MILLISECONDS);
       recordAnswer(event, answer.getCompanyId(), CallEventType.CALL_ANSWERED_INLINE);
       return IntakeResult.twiml(answer.getTwiml());
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | ExecutionException e) {
       replies.forget(event.getEventId());
-      log.warn("No TwiML for {} within {} ms; answered with a holding response", event.getEventId(),
+      log.warn("No TwiML for {} within {} ms; answered with a holding response and deferred", event.getEventId(),
           replyBudget.toMillis());
-      recordAnswer(event, event.getCompanyId(), CallEventType.CALL_DEFERRED);
-      return IntakeResult.twiml(holding(event.getKind()));
-    } catch (ExecutionException e) {
-      log.error("Reply for {} could not be read: {}", event.getEventId(), e.getCause().getMessage());
-      recordAnswer(event, event.getCompanyId(), CallEventType.CALL_DEFERRED);
+      defer(event);
       return IntakeResult.twiml(holding(event.getKind()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      defer(event);
       return IntakeResult.twiml(holding(event.getKind()));
     }
+  }
+
+  private void defer(WebhookReceived event) {
+    recordAnswer(event, event.getCompanyId(), CallEventType.CALL_DEFERRED);
+    if (event.getCompanyId() == null) {
+      // Nobody's client could apply a later answer: the holding answer is final.
+      return;
+    }
+    publisher.recordDeferral(CallDeferred.newBuilder()
+        .setEventId(event.getEventId())
+        .setKind(event.getKind())
+        .setCompanyId(event.getCompanyId())
+        .setCallSid(event.getCallSid())
+        .setMessageSid(event.getMessageSid())
+        .setTenantNumber(event.getTenantNumber())
+        .setFrom(first(event.getParams(), "From"))
+        .setDeferredAt(clock.instant())
+        .build());
   }
 
   private void recordAnswer(WebhookReceived event, String companyId, CallEventType type) {
     if (event.getKind() != WebhookKind.VOICE) {
       return;
     }
-    CallEvent callEvent = CallEvent.newBuilder()
+    publisher.recordCallEvent(event.getCallSid(), CallEvent.newBuilder()
         .setEventId(event.getEventId())
         .setType(type)
         .setCallSid(event.getCallSid())
@@ -172,8 +252,7 @@ public final class WebhookIntake {
         .setFrom(first(event.getParams(), "From"))
         .setTo(first(event.getParams(), "To"))
         .setOccurredAt(clock.instant())
-        .build();
-    publisher.recordCallEvent(event.getCallSid(), callEvent);
+        .build());
   }
 
   static String holding(WebhookKind kind) {
@@ -184,6 +263,21 @@ public final class WebhookIntake {
         .say(new Say.Builder(HOLDING_MESSAGE).build())
         .pause(new Pause.Builder().length(HOLDING_PAUSE_SECONDS).build())
         .build().toXml();
+  }
+
+  private static String missingField(WebhookKind kind, Map<String, List<String>> params, String rawAddress,
+      boolean callback) {
+    if (kind == WebhookKind.SMS) {
+      if (first(params, "MessageSid") == null && first(params, "SmsSid") == null) {
+        return "MessageSid";
+      }
+    } else if (first(params, "CallSid") == null) {
+      return "CallSid";
+    }
+    if (rawAddress == null && !callback) {
+      return outboundApi(params) ? "From" : "To";
+    }
+    return null;
   }
 
   private UnroutableWebhook rejection(WebhookReceived event, UnroutableReason reason, String detail) {

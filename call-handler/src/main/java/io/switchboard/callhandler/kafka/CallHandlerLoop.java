@@ -6,6 +6,7 @@ import io.switchboard.callhandler.TwimlFactory;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.ResolvedWebhook;
 import io.switchboard.schemas.events.TwimlReply;
+import io.switchboard.schemas.events.UnroutableReason;
 import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
 import io.switchboard.schemas.kafka.DeadLetterHeaders;
@@ -124,7 +125,9 @@ public final class CallHandlerLoop implements Runnable {
       KafkaProducer<String, CallEvent> events, List<Future<RecordMetadata>> sent) {
     Answer answer = twiml.answer(resolved);
     WebhookReceived event = resolved.getEvent();
-    sent.add(replies.send(reply(event, resolved.getRoute().getCompanyId(), answer, now)));
+    if (answer != null) {
+      sent.add(replies.send(reply(event, resolved.getRoute().getCompanyId(), answer, now)));
+    }
     for (CallEvent callEvent : CallEvents.forResolved(resolved, answer, now)) {
       sent.add(events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), CallEvents.key(callEvent), callEvent)));
     }
@@ -133,10 +136,14 @@ public final class CallHandlerLoop implements Runnable {
   private void handleUnroutable(UnroutableWebhook unroutable, Instant now, KafkaProducer<String, TwimlReply> replies,
       KafkaProducer<String, CallEvent> events, List<Future<RecordMetadata>> sent) {
     Answer answer = twiml.answer(unroutable);
-    if (answer == null) {
+    if (answer != null) {
+      sent.add(replies.send(reply(unroutable.getEvent(), null, answer, now)));
+    }
+    UnroutableReason reason = unroutable.getReason();
+    if (reason == UnroutableReason.SIGNATURE_INVALID || reason == UnroutableReason.MALFORMED) {
+      // Refused at the edge: an audit record, not a call.
       return;
     }
-    sent.add(replies.send(reply(unroutable.getEvent(), null, answer, now)));
     CallEvent callEvent = CallEvents.forUnroutable(unroutable, now);
     sent.add(events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), CallEvents.key(callEvent), callEvent)));
   }

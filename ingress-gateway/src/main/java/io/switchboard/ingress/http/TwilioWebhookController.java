@@ -9,6 +9,7 @@ import io.switchboard.ingress.SignatureVerifier;
 import io.switchboard.ingress.TenantDirectory;
 import io.switchboard.ingress.WebhookIntake;
 import io.switchboard.schemas.common.WebhookKind;
+import io.switchboard.schemas.common.CallbackPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,16 +47,44 @@ public class TwilioWebhookController {
 
   @PostMapping("/api/twilio/voice")
   public ResponseEntity<String> voice(HttpServletRequest request) throws IOException {
-    return receive(WebhookKind.VOICE, request);
+    return receive(WebhookKind.VOICE, request, null, null);
   }
 
   @PostMapping("/api/twilio/sms")
   public ResponseEntity<String> sms(HttpServletRequest request) throws IOException {
-    return receive(WebhookKind.SMS, request);
+    return receive(WebhookKind.SMS, request, null, null);
+  }
+
+  /** Call status callback that Switchboard's TwiML asked for; the URL names the company and the event. */
+  @PostMapping(CallbackPaths.CALL_STATUS)
+  public ResponseEntity<String> callStatus(HttpServletRequest request, @RequestParam("companyId") String companyId,
+      @RequestParam("eventId") String eventId) throws IOException {
+    return receive(WebhookKind.CALL_STATUS, request, companyId, eventId);
+  }
+
+  /** Recording status callback of a voicemail or a recorded forward. */
+  @PostMapping(CallbackPaths.RECORDING)
+  public ResponseEntity<String> recording(HttpServletRequest request, @RequestParam("companyId") String companyId,
+      @RequestParam("eventId") String eventId) throws IOException {
+    return receive(WebhookKind.RECORDING_STATUS, request, companyId, eventId);
+  }
+
+  /** Transcription callback of a voicemail. */
+  @PostMapping(CallbackPaths.TRANSCRIPTION)
+  public ResponseEntity<String> transcription(HttpServletRequest request, @RequestParam("companyId") String companyId,
+      @RequestParam("eventId") String eventId) throws IOException {
+    return receive(WebhookKind.TRANSCRIPTION, request, companyId, eventId);
+  }
+
+  /** Where a forwarded call goes when the {@code <Dial>} ends: voicemail when nobody answered. */
+  @PostMapping(CallbackPaths.DIAL_ACTION)
+  public ResponseEntity<String> dialAction(HttpServletRequest request, @RequestParam("companyId") String companyId,
+      @RequestParam("eventId") String eventId) throws IOException {
+    return receive(WebhookKind.DIAL_ACTION, request, companyId, eventId);
   }
 
   /** The whisper a forwarded call's callee hears before being connected, for the company named in the signed URL. */
-  @RequestMapping(value = "/api/twilio/whisper", method = {RequestMethod.GET, RequestMethod.POST})
+  @RequestMapping(value = CallbackPaths.WHISPER, method = {RequestMethod.GET, RequestMethod.POST})
   public ResponseEntity<String> whisper(HttpServletRequest request, @RequestParam("companyId") String companyId)
       throws IOException {
     Map<String, List<String>> params = "POST".equals(request.getMethod()) ? readForm(request) : Map.of();
@@ -75,7 +104,8 @@ public class TwilioWebhookController {
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(twiml.build().toXml());
   }
 
-  private ResponseEntity<String> receive(WebhookKind kind, HttpServletRequest request) throws IOException {
+  private ResponseEntity<String> receive(WebhookKind kind, HttpServletRequest request, String companyId, String eventId)
+      throws IOException {
     if (!isForm(request.getContentType())) {
       return plain(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Expected application/x-www-form-urlencoded");
     }
@@ -83,8 +113,8 @@ public class TwilioWebhookController {
     if (params == null) {
       return plain(HttpStatus.CONTENT_TOO_LARGE, "Body larger than " + props.maxBodyBytes() + " bytes");
     }
-    IntakeResult result = intake.receive(kind, publicUrl(request), params, request.getHeader(SIGNATURE_HEADER),
-        request.getHeader(IDEMPOTENCY_HEADER));
+    IntakeResult result = intake.receive(new WebhookIntake.Request(kind, publicUrl(request), params,
+        request.getHeader(SIGNATURE_HEADER), request.getHeader(IDEMPOTENCY_HEADER), companyId, eventId));
     if (result.twiml()) {
       return ResponseEntity.status(result.status()).contentType(MediaType.APPLICATION_XML).body(result.body());
     }

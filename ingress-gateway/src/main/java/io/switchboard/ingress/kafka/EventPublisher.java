@@ -1,5 +1,6 @@
 package io.switchboard.ingress.kafka;
 
+import io.switchboard.schemas.events.CallDeferred;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
@@ -22,12 +23,14 @@ public final class EventPublisher implements AutoCloseable {
   private final KafkaProducer<String, WebhookReceived> webhooks;
   private final KafkaProducer<String, UnroutableWebhook> rejected;
   private final KafkaProducer<String, CallEvent> callEvents;
+  private final KafkaProducer<String, CallDeferred> deferrals;
   private final Duration ackTimeout;
 
   public EventPublisher(KafkaClients clients, Duration ackTimeout) {
     this.webhooks = clients.producer(Topics.WEBHOOKS, "ingress-webhooks");
     this.rejected = clients.producer(Topics.WEBHOOKS_UNROUTABLE, "ingress-rejected");
     this.callEvents = clients.producer(Topics.CALL_EVENTS, "ingress-call-events");
+    this.deferrals = clients.producer(Topics.DEFERRALS, "ingress-deferrals");
     this.ackTimeout = ackTimeout;
   }
 
@@ -64,6 +67,22 @@ public final class EventPublisher implements AutoCloseable {
     }
   }
 
+  /**
+   * Records that a webhook was answered with the holding response, and waits for Kafka: without
+   * this record the company's TwiML would never reach the live call.
+   */
+  public void recordDeferral(CallDeferred deferral) {
+    try {
+      deferrals.send(new ProducerRecord<>(Topics.DEFERRALS.name(), deferral.getEventId(), deferral))
+          .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      log.error("Deferral of {} not recorded; the caller keeps the holding answer: {}", deferral.getEventId(),
+          e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Adds a fact to the call archive, without waiting. */
   public void recordCallEvent(String key, CallEvent event) {
     try {
@@ -82,5 +101,6 @@ public final class EventPublisher implements AutoCloseable {
     webhooks.close(Duration.ofSeconds(5));
     rejected.close(Duration.ofSeconds(5));
     callEvents.close(Duration.ofSeconds(5));
+    deferrals.close(Duration.ofSeconds(5));
   }
 }

@@ -2,8 +2,11 @@ package io.switchboard.schemas.kafka;
 
 import static io.switchboard.schemas.kafka.TopicPolicy.COPARTITIONED;
 
+import io.switchboard.schemas.events.CallDeferred;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.ResolvedWebhook;
+import io.switchboard.schemas.events.SideEffect;
+import io.switchboard.schemas.events.SideEffectOutcome;
 import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
@@ -68,7 +71,23 @@ public final class Topics {
       "calls.events", Serdes.String(), CallEvent.class,
       TopicPolicy.delete(COPARTITIONED, Duration.ofDays(90)));
 
+  /** Webhooks answered with the holding response; their TwiML is applied later. Key: event id, like {@link #REPLIES}. */
+  public static final Topic<String, CallDeferred> DEFERRALS = new Topic<>(
+      "switchboard.deferrals", Serdes.String(), CallDeferred.class,
+      TopicPolicy.delete(COPARTITIONED, Duration.ofDays(1)));
+
+  /** Requests to act on a company's Twilio account (call updates, SMS). Key: effect id. */
+  public static final Topic<String, SideEffect> SIDE_EFFECTS = new Topic<>(
+      "switchboard.side-effects", Serdes.String(), SideEffect.class,
+      TopicPolicy.delete(COPARTITIONED, Duration.ofDays(7)));
+
+  /** What became of each side effect; the record that keeps them from happening twice. Key: effect id. */
+  public static final Topic<String, SideEffectOutcome> SIDE_EFFECT_OUTCOMES = new Topic<>(
+      "switchboard.side-effect-outcomes", Serdes.String(), SideEffectOutcome.class,
+      TopicPolicy.compact(COPARTITIONED));
+
   public static final Topic<String, byte[]> WEBHOOKS_DLT = deadLetters(WEBHOOKS);
+  public static final Topic<String, byte[]> SIDE_EFFECTS_DLT = deadLetters(SIDE_EFFECTS);
   public static final Topic<String, byte[]> WEBHOOKS_RESOLVED_DLT = deadLetters(WEBHOOKS_RESOLVED);
   public static final Topic<String, byte[]> WEBHOOKS_UNROUTABLE_DLT = deadLetters(WEBHOOKS_UNROUTABLE);
   public static final Topic<String, byte[]> COMPANY_CONFIG_DLT = deadLetters(COMPANY_CONFIG);
@@ -76,8 +95,8 @@ public final class Topics {
   /** Every topic, in the order they are created. */
   public static final List<Topic<?, ?>> ALL = List.of(
       WEBHOOKS, WEBHOOKS_RESOLVED, WEBHOOKS_UNROUTABLE, REPLIES, COMPANY_CONFIG, NUMBER_CLAIMS,
-      PHONE_ROUTES, TENANT_HEALTH, CALL_EVENTS,
-      WEBHOOKS_DLT, WEBHOOKS_RESOLVED_DLT, WEBHOOKS_UNROUTABLE_DLT, COMPANY_CONFIG_DLT);
+      PHONE_ROUTES, TENANT_HEALTH, CALL_EVENTS, DEFERRALS, SIDE_EFFECTS, SIDE_EFFECT_OUTCOMES,
+      WEBHOOKS_DLT, WEBHOOKS_RESOLVED_DLT, WEBHOOKS_UNROUTABLE_DLT, COMPANY_CONFIG_DLT, SIDE_EFFECTS_DLT);
 
   /** The dead-letter topic of a source topic: the failed record's bytes, with the reason in headers. */
   private static Topic<String, byte[]> deadLetters(Topic<String, ?> source) {
