@@ -1,6 +1,19 @@
 package io.switchboard.callhandler;
 
+import io.switchboard.callhandler.effects.DeferralTopology;
+import io.switchboard.callhandler.effects.RetryPolicy;
+import io.switchboard.callhandler.effects.SideEffectWorker;
 import io.switchboard.callhandler.kafka.CallHandlerLoop;
+import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.twilio.TwilioClientFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.schemas.kafka.KafkaClients;
 import java.time.Clock;
@@ -34,6 +47,58 @@ public class CallHandlerApplication {
   CallHandlerLoop callHandlerLoop(KafkaClients clients, CallHandlerProperties props) {
     return new CallHandlerLoop(clients, new TwimlFactory(new CallbackUrls(props.publicBaseUrl())), Clock.systemUTC(),
         props.groupId());
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "close")
+  KafkaStreams deferralStreams(KafkaClients clients, CallHandlerProperties props) throws IOException {
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, props.groupId() + "-deferrals");
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, clients.bootstrapServers());
+    config.put(StreamsConfig.STATE_DIR_CONFIG, props.stateDir() == null || props.stateDir().isBlank()
+        ? Files.createTempDirectory("switchboard-deferrals").toString() : props.stateDir());
+    config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+    return new KafkaStreams(DeferralTopology.buildTopology(new DeferralTopology.Config(clients.registry(),
+        Clock.systemUTC())), config);
+  }
+
+  @Bean(destroyMethod = "close")
+  SideEffectWorker sideEffectWorker(KafkaClients clients, CredentialCipher cipher, TwilioClientFactory twilio,
+      CallHandlerProperties props) {
+    return new SideEffectWorker(clients, cipher, twilio,
+        new RetryPolicy(props.retryAttempts(), props.retryBaseDelay(), props.retryMaxDelay()),
+        props.sideEffectThreads(), Clock.systemUTC(), props.groupId() + "-side-effects").prepare();
+  }
+
+  @Bean
+  SmartLifecycle sideEffectLifecycle(SideEffectWorker worker) {
+    return new SmartLifecycle() {
+      private Thread thread;
+
+      @Override
+      public void start() {
+        thread = new Thread(worker, "side-effect-worker");
+        thread.start();
+      }
+
+      @Override
+      public void stop() {
+        worker.stop();
+        try {
+          thread.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        thread = null;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return thread != null;
+      }
+    };
   }
 
   @Bean

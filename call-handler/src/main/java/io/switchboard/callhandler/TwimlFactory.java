@@ -62,7 +62,8 @@ public final class TwimlFactory {
     RoutingSnapshot route = resolved.getRoute();
     List<String> warnings = new ArrayList<>();
     return switch (event.getKind()) {
-      case SMS -> Answer.of(smsReply(route.getSmsReply()));
+      case SMS -> new Answer(smsReply(route.getSmsReply()), List.of(),
+          blank(route.getSmsReply()) ? null : route.getSmsReply());
       case VOICE -> {
         String eventId = event.getEventId();
         VoiceResponse response = switch (effectiveMode(route, warnings)) {

@@ -155,6 +155,7 @@ public final class CallHandlerLoop implements Runnable {
         .setCallSid(event.getCallSid())
         .setCompanyId(companyId)
         .setTwiml(answer.twiml())
+        .setSmsReplyBody(answer.smsReplyBody())
         .setProducedAt(now)
         .build();
     return new ProducerRecord<>(Topics.REPLIES.name(), event.getEventId(), reply);

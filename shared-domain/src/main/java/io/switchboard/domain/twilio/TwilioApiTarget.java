@@ -1,7 +1,6 @@
 package io.switchboard.domain.twilio;
 
 import com.twilio.http.HttpClient;
-import com.twilio.http.NetworkHttpClient;
 import java.net.URI;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
@@ -45,11 +44,11 @@ public final class TwilioApiTarget {
   /** A fresh HTTP client for one tenant, so tenants never share a connection pool. */
   HttpClient newHttpClient() {
     if (isLive()) {
-      return new NetworkHttpClient();
+      return new SingleAttemptHttpClient();
     }
     HttpHost target = new HttpHost("http", standIn.getHost(), standIn.getPort());
     HttpClientBuilder builder = HttpClientBuilder.create()
         .setRoutePlanner((host, context) -> new HttpRoute(target));
-    return new NetworkHttpClient(builder);
+    return new SingleAttemptHttpClient(builder);
   }
 }
