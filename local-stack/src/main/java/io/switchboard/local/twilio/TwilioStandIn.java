@@ -35,7 +35,9 @@ import org.apache.hc.core5.net.WWWFormCodec;
 public final class TwilioStandIn implements AutoCloseable {
 
   /** How an account answers. */
-  public enum Behaviour { OK, UNAUTHORIZED, SUSPENDED, CLOSED, SERVER_ERROR, RATE_LIMITED, SLOW }
+  public enum Behaviour { OK, UNAUTHORIZED, SUSPENDED, CLOSED, SERVER_ERROR, RATE_LIMITED, SLOW,
+    /** Alternates 500 and 429. */
+    FLAKY }
 
   /** One request as received. */
   public record Received(String method, String path, String template, String authUser, Map<String, List<String>> form,
@@ -147,6 +149,13 @@ public final class TwilioStandIn implements AutoCloseable {
     switch (account.behaviour()) {
       case SERVER_ERROR -> record(exchange, method, path, template, user, form, 500, error(500, 20500, "Internal Server Error"));
       case RATE_LIMITED -> record(exchange, method, path, template, user, form, 429, error(429, 20429, "Too Many Requests"));
+      case FLAKY -> {
+        if (sequence.incrementAndGet() % 2 == 0) {
+          record(exchange, method, path, template, user, form, 500, error(500, 20500, "Internal Server Error"));
+        } else {
+          record(exchange, method, path, template, user, form, 429, error(429, 20429, "Too Many Requests"));
+        }
+      }
       default -> record(exchange, method, path, template, user, form, 200, resource(template, matched.get(0), user, account, form));
     }
   }

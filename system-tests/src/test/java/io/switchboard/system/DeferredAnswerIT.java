@@ -1,0 +1,136 @@
+package io.switchboard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.switchboard.local.SwitchboardServices;
+import io.switchboard.local.stack.LocalStack;
+import io.switchboard.local.twilio.TwilioStandIn;
+import io.switchboard.schemas.events.TwimlReply;
+import io.switchboard.schemas.events.WebhookReceived;
+import io.switchboard.schemas.kafka.Topics;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bson.Document;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Around the reply budget, every call gets exactly one answer that takes effect: the TwiML inline,
+ * or the holding answer followed by exactly one call update through the company's own client,
+ * checked against Twilio's OpenAPI description. Replaying the same webhooks changes nothing.
+ */
+class DeferredAnswerIT {
+
+  private static final String TOKEN = "5".repeat(32);
+  private static final String ACCOUNT = "AC" + "5".repeat(32);
+  private static final String NUMBER = "+15557770001";
+  private static final int CALLS = 30;
+
+  /** 1ms: every answer misses the budget; 40ms: about the handler's own latency, so both paths occur. */
+  @ParameterizedTest
+  @ValueSource(strings = {"1ms", "40ms"})
+  void shouldLetExactlyOneAnswerTakeEffectForEveryCallAndRepeatNoUpdateOnReplay(String budget) throws Exception {
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
+        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+        SwitchboardServices services = SwitchboardServices.start(stack, null,
+            Map.of("switchboard.ingress.reply-budget", budget))) {
+      stack.twilio().register(ACCOUNT, TOKEN, TwilioStandIn.Behaviour.OK);
+      seedCompany(stack);
+
+      Map<String, Boolean> inlineByCall = new LinkedHashMap<>();
+      for (int i = 0; i < CALLS; i++) {
+        String callSid = String.format("CA%032d", i);
+        HttpResponse<String> response = Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
+            Webhooks.voiceCall(ACCOUNT, callSid, "+15557654321", NUMBER), TOKEN);
+        assertThat(response.statusCode()).isEqualTo(200);
+        inlineByCall.put(callSid, !response.body().contains("Please hold"));
+      }
+      long deferred = inlineByCall.values().stream().filter(inline -> !inline).count();
+      awaitUpdates(stack.twilio(), deferred);
+      TopicTables.sleep(2_000);
+
+      Map<String, Long> updates = updatesByCall(stack.twilio());
+      for (var call : inlineByCall.entrySet()) {
+        long applied = updates.getOrDefault(call.getKey(), 0L);
+        assertThat(applied).as("updates of %s, answered %s", call.getKey(), call.getValue() ? "inline" : "on hold")
+            .isEqualTo(call.getValue() ? 0 : 1);
+      }
+      assertThat(stack.twilio().violations()).isEmpty();
+      assertThat(stack.twilio().received()).allSatisfy(r -> assertThat(r.authUser()).isEqualTo(ACCOUNT));
+      System.out.printf("reply budget %s: %d of %d calls answered inline, %d deferred and updated once%n", budget,
+          CALLS - deferred, CALLS, deferred);
+
+      replayWebhooks(stack);
+      TopicTables.sleep(3_000);
+      assertThat(updatesByCall(stack.twilio())).as("updates after replaying every webhook").isEqualTo(updates);
+      if (deferred > 0) {
+        long requests = TopicTables.readAll(stack.kafkaClients(), Topics.SIDE_EFFECTS).size();
+        assertThat(requests).as("the replay asked again, and was refused by the outcome record").isGreaterThan(deferred);
+      }
+    }
+  }
+
+  private static void seedCompany(LocalStack stack) {
+    try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
+      mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", "deferred")
+          .append("twilioConfig", new Document("accountSid", ACCOUNT).append("authToken", TOKEN)
+              .append("phoneNumber", NUMBER).append("callRoutingMode", "voicemail").append("recordingEnabled", true)));
+    }
+    TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(NUMBER) != null,
+        Duration.ofSeconds(30));
+    // The ingress follows the company config on its own; give it the route's head start.
+    TopicTables.sleep(500);
+  }
+
+  /** Re-publishes every webhook on the log, as an operator's replay does, and waits until each is answered again. */
+  private static void replayWebhooks(LocalStack stack) throws Exception {
+    List<ConsumerRecord<String, WebhookReceived>> log = TopicTables.readAll(stack.kafkaClients(), Topics.WEBHOOKS);
+    Set<String> eventIds = new HashSet<>();
+    try (TopicWatcher<TwimlReply> replies = new TopicWatcher<>(stack.kafkaClients(), Topics.REPLIES);
+        KafkaProducer<String, WebhookReceived> producer = stack.kafkaClients().producer(Topics.WEBHOOKS, "replay")) {
+      Instant since = Instant.now();
+      for (ConsumerRecord<String, WebhookReceived> record : log) {
+        eventIds.add(record.value().getEventId());
+        producer.send(new ProducerRecord<>(Topics.WEBHOOKS.name(), record.key(), record.value())).get();
+      }
+      for (String eventId : eventIds) {
+        assertThat(replies.await(eventId, r -> true, since, Duration.ofSeconds(30))).as("replayed %s", eventId)
+            .isPresent();
+      }
+    }
+  }
+
+  private static void awaitUpdates(TwilioStandIn twilio, long expected) {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (updatesByCall(twilio).values().stream().mapToLong(Long::longValue).sum() < expected
+        && Instant.now().isBefore(deadline)) {
+      TopicTables.sleep(100);
+    }
+  }
+
+  private static Map<String, Long> updatesByCall(TwilioStandIn twilio) {
+    Map<String, Long> updates = new LinkedHashMap<>();
+    for (TwilioStandIn.Received request : new ArrayList<>(twilio.received())) {
+      if ("POST".equals(request.method()) && request.template() != null
+          && request.template().endsWith("/Calls/{Sid}.json") && request.status() == 200) {
+        String callSid = request.path().substring(request.path().lastIndexOf('/') + 1).replace(".json", "");
+        assertThat(request.form()).containsKey("Twiml");
+        updates.merge(callSid, 1L, Long::sum);
+      }
+    }
+    return updates;
+  }
+
+}
