@@ -12,10 +12,6 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  */
 final class SingleAttemptHttpClient extends NetworkHttpClient {
 
-  SingleAttemptHttpClient() {
-    super();
-  }
-
   SingleAttemptHttpClient(HttpClientBuilder builder) {
     super(builder);
   }

@@ -41,14 +41,19 @@ public final class TwilioApiTarget {
     return isLive() ? "Twilio (live)" : "Twilio stand-in at " + standIn;
   }
 
-  /** A fresh HTTP client for one tenant, so tenants never share a connection pool. */
+  /**
+   * A fresh HTTP client for one tenant, so tenants never share a connection pool. Apache
+   * HttpClient's automatic retries (it repeats 429 and 503 after a pause) are off: retries are
+   * Switchboard's decision, made without blocking a thread.
+   */
   HttpClient newHttpClient() {
-    if (isLive()) {
-      return new SingleAttemptHttpClient();
-    }
-    HttpHost target = new HttpHost("http", standIn.getHost(), standIn.getPort());
     HttpClientBuilder builder = HttpClientBuilder.create()
-        .setRoutePlanner((host, context) -> new HttpRoute(target));
+        .disableAutomaticRetries()
+        .setDefaultRequestConfig(HttpClient.DEFAULT_REQUEST_CONFIG);
+    if (!isLive()) {
+      HttpHost target = new HttpHost("http", standIn.getHost(), standIn.getPort());
+      builder.setRoutePlanner((host, context) -> new HttpRoute(target));
+    }
     return new SingleAttemptHttpClient(builder);
   }
 }
