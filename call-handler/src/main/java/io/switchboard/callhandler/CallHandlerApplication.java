@@ -67,7 +67,7 @@ public class CallHandlerApplication {
   @Bean(destroyMethod = "close")
   SideEffectWorker sideEffectWorker(KafkaClients clients, CredentialCipher cipher, TwilioClientFactory twilio,
       CallHandlerProperties props) {
-    return new SideEffectWorker(clients, cipher, twilio,
+    return new SideEffectWorker(clients, cipher, twilio, new CallbackUrls(props.publicBaseUrl()),
         new RetryPolicy(props.retryAttempts(), props.retryBaseDelay(), props.retryMaxDelay()),
         props.sideEffectThreads(), Clock.systemUTC(), props.groupId() + "-side-effects").prepare();
   }

@@ -39,6 +39,10 @@ public final class CallbackUrls {
     return url(CallbackPaths.CALL_STATUS, companyId, eventId);
   }
 
+  public String deferredTwiml(String companyId, String eventId) {
+    return url(CallbackPaths.DEFERRED_TWIML, companyId, eventId);
+  }
+
   private String url(String path, String companyId, String eventId) {
     return publicBaseUrl + path + "?companyId=" + encode(companyId) + "&eventId=" + encode(eventId);
   }

@@ -82,11 +82,46 @@ class DeferredAnswerIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void shouldHandTwilioALongDeferredAnswerByUrl() throws Exception {
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
+        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+        SwitchboardServices services = SwitchboardServices.start(stack, null,
+            Map.of("switchboard.ingress.reply-budget", "1ms"))) {
+      stack.twilio().register(ACCOUNT, TOKEN, TwilioStandIn.Behaviour.OK);
+      String greeting = "Thank you for calling. ".repeat(200);
+      seedCompany(stack, greeting);
+      String callSid = "CA" + "4".repeat(32);
+
+      HttpResponse<String> held = Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
+          Webhooks.voiceCall(ACCOUNT, callSid, "+15557654321", NUMBER), TOKEN);
+      assertThat(held.body()).contains("Please hold");
+      awaitUpdates(stack.twilio(), 1);
+
+      TwilioStandIn.Received update = stack.twilio().received().stream()
+          .filter(r -> r.path().endsWith("/Calls/" + callSid + ".json")).findFirst().orElseThrow();
+      assertThat(update.form()).containsKey("Url").doesNotContainKey("Twiml");
+      String url = update.form().get("Url").get(0);
+      assertThat(url).startsWith(services.publicBaseUrl() + "/api/twilio/deferred-twiml?companyId=deferred&eventId=");
+      HttpResponse<String> fetched = Webhooks.post(url, "", Map.of("CallSid", List.of(callSid)), TOKEN);
+      assertThat(fetched.statusCode()).isEqualTo(200);
+      assertThat(fetched.body()).contains(greeting.trim()).contains("<Record");
+      assertThat(Webhooks.post(url, "", Map.of("CallSid", List.of(callSid)), "f".repeat(32)).statusCode())
+          .isEqualTo(403);
+      assertThat(stack.twilio().violations()).isEmpty();
+    }
+  }
+
   private static void seedCompany(LocalStack stack) {
+    seedCompany(stack, null);
+  }
+
+  private static void seedCompany(LocalStack stack, String greeting) {
     try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
       mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", "deferred")
           .append("twilioConfig", new Document("accountSid", ACCOUNT).append("authToken", TOKEN)
-              .append("phoneNumber", NUMBER).append("callRoutingMode", "voicemail").append("recordingEnabled", true)));
+              .append("phoneNumber", NUMBER).append("callRoutingMode", "voicemail").append("recordingEnabled", true)
+              .append("voicemailGreeting", greeting)));
     }
     TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(NUMBER) != null,
         Duration.ofSeconds(30));
@@ -126,7 +161,8 @@ class DeferredAnswerIT {
       if ("POST".equals(request.method()) && request.template() != null
           && request.template().endsWith("/Calls/{Sid}.json") && request.status() == 200) {
         String callSid = request.path().substring(request.path().lastIndexOf('/') + 1).replace(".json", "");
-        assertThat(request.form()).containsKey("Twiml");
+        assertThat(request.form().containsKey("Twiml") != request.form().containsKey("Url"))
+            .as("a call update carries its TwiML inline or by URL: %s", request.form()).isTrue();
         updates.merge(callSid, 1L, Long::sum);
       }
     }

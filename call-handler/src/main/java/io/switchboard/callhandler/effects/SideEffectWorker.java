@@ -1,9 +1,11 @@
 package io.switchboard.callhandler.effects;
 
+import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.type.PhoneNumber;
+import io.switchboard.callhandler.CallbackUrls;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.kafka.TopicReplica;
 import io.switchboard.domain.twilio.TenantCredentials;
@@ -18,6 +20,7 @@ import io.switchboard.schemas.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -48,10 +51,13 @@ import org.slf4j.LoggerFactory;
 public final class SideEffectWorker implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SideEffectWorker.class);
+  /** Twilio's limit on TwiML sent inline with a call update. */
+  static final int TWIML_UPDATE_LIMIT = 4_000;
 
   private final KafkaClients clients;
   private final CredentialCipher cipher;
   private final TwilioClientFactory twilio;
+  private final CallbackUrls callbacks;
   private final RetryPolicy retries;
   private final Clock clock;
   private final String groupId;
@@ -66,9 +72,10 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
 
-  public SideEffectWorker(KafkaClients clients, CredentialCipher cipher, TwilioClientFactory twilio, RetryPolicy retries,
-      int threads, Clock clock, String groupId) {
+  public SideEffectWorker(KafkaClients clients, CredentialCipher cipher, TwilioClientFactory twilio,
+      CallbackUrls callbacks, RetryPolicy retries, int threads, Clock clock, String groupId) {
     this.clients = clients;
+    this.callbacks = callbacks;
     this.cipher = cipher;
     this.twilio = twilio;
     this.retries = retries;
@@ -205,6 +212,13 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     TwilioRestClient client = twilio.clientFor(new TenantCredentials(effect.getCompanyId(),
         company.getRouting().getAccountSid(), cipher.decrypt(effect.getCompanyId(), company.getAuthToken())));
     if (effect.getKind() == SideEffectKind.CALL_UPDATE) {
+      if (effect.getTwiml().length() > TWIML_UPDATE_LIMIT) {
+        // Twilio refuses longer inline TwiML: point the call at the ingress, which serves it.
+        return Call.updater(effect.getCallSid())
+            .setUrl(URI.create(callbacks.deferredTwiml(effect.getCompanyId(), effect.getEventId())))
+            .setMethod(HttpMethod.POST)
+            .update(client).getSid();
+      }
       return Call.updater(effect.getCallSid()).setTwiml(effect.getTwiml()).update(client).getSid();
     }
     if (effect.getKind() == SideEffectKind.SEND_SMS) {

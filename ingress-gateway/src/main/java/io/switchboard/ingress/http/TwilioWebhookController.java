@@ -8,6 +8,7 @@ import io.switchboard.ingress.IntakeResult;
 import io.switchboard.ingress.SignatureVerifier;
 import io.switchboard.ingress.TenantDirectory;
 import io.switchboard.ingress.WebhookIntake;
+import io.switchboard.ingress.kafka.ReplyWaiter;
 import io.switchboard.schemas.common.WebhookKind;
 import io.switchboard.schemas.common.CallbackPaths;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +23,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Twilio's webhooks: incoming calls and messages, and the whisper played to a forwarded call's callee. */
@@ -33,13 +33,15 @@ public class TwilioWebhookController {
   static final String IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token";
 
   private final WebhookIntake intake;
+  private final ReplyWaiter replies;
   private final TenantDirectory directory;
   private final SignatureVerifier verifier;
   private final IngressProperties props;
 
   public TwilioWebhookController(WebhookIntake intake, TenantDirectory directory, SignatureVerifier verifier,
-      IngressProperties props) {
+      IngressProperties props, ReplyWaiter replies) {
     this.intake = intake;
+    this.replies = replies;
     this.directory = directory;
     this.verifier = verifier;
     this.props = props;
@@ -57,39 +59,46 @@ public class TwilioWebhookController {
 
   /** Call status callback that Switchboard's TwiML asked for; the URL names the company and the event. */
   @PostMapping(CallbackPaths.CALL_STATUS)
-  public ResponseEntity<String> callStatus(HttpServletRequest request, @RequestParam("companyId") String companyId,
-      @RequestParam("eventId") String eventId) throws IOException {
+  public ResponseEntity<String> callStatus(HttpServletRequest request) throws IOException {
+    String companyId = query(request, "companyId");
+    String eventId = query(request, "eventId");
     return receive(WebhookKind.CALL_STATUS, request, companyId, eventId);
   }
 
   /** Recording status callback of a voicemail or a recorded forward. */
   @PostMapping(CallbackPaths.RECORDING)
-  public ResponseEntity<String> recording(HttpServletRequest request, @RequestParam("companyId") String companyId,
-      @RequestParam("eventId") String eventId) throws IOException {
+  public ResponseEntity<String> recording(HttpServletRequest request) throws IOException {
+    String companyId = query(request, "companyId");
+    String eventId = query(request, "eventId");
     return receive(WebhookKind.RECORDING_STATUS, request, companyId, eventId);
   }
 
   /** Transcription callback of a voicemail. */
   @PostMapping(CallbackPaths.TRANSCRIPTION)
-  public ResponseEntity<String> transcription(HttpServletRequest request, @RequestParam("companyId") String companyId,
-      @RequestParam("eventId") String eventId) throws IOException {
+  public ResponseEntity<String> transcription(HttpServletRequest request) throws IOException {
+    String companyId = query(request, "companyId");
+    String eventId = query(request, "eventId");
     return receive(WebhookKind.TRANSCRIPTION, request, companyId, eventId);
   }
 
   /** Where a forwarded call goes when the {@code <Dial>} ends: voicemail when nobody answered. */
   @PostMapping(CallbackPaths.DIAL_ACTION)
-  public ResponseEntity<String> dialAction(HttpServletRequest request, @RequestParam("companyId") String companyId,
-      @RequestParam("eventId") String eventId) throws IOException {
+  public ResponseEntity<String> dialAction(HttpServletRequest request) throws IOException {
+    String companyId = query(request, "companyId");
+    String eventId = query(request, "eventId");
     return receive(WebhookKind.DIAL_ACTION, request, companyId, eventId);
   }
 
   /** The whisper a forwarded call's callee hears before being connected, for the company named in the signed URL. */
   @RequestMapping(value = CallbackPaths.WHISPER, method = {RequestMethod.GET, RequestMethod.POST})
-  public ResponseEntity<String> whisper(HttpServletRequest request, @RequestParam("companyId") String companyId)
-      throws IOException {
+  public ResponseEntity<String> whisper(HttpServletRequest request) throws IOException {
+    String companyId = query(request, "companyId");
     Map<String, List<String>> params = "POST".equals(request.getMethod()) ? readForm(request) : Map.of();
     if (params == null) {
       return plain(HttpStatus.CONTENT_TOO_LARGE, "Body too large");
+    }
+    if (blank(companyId)) {
+      return plain(HttpStatus.BAD_REQUEST, "Callback URL must carry companyId");
     }
     Optional<Secret> token = directory.authToken(companyId);
     if (token.isEmpty()
@@ -104,10 +113,40 @@ public class TwilioWebhookController {
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(twiml.build().toXml());
   }
 
+  /**
+   * A deferred answer too long to go inline in a call update: Twilio is told to fetch it here. Only
+   * the company named in the signed URL gets its own event's TwiML.
+   */
+  @RequestMapping(value = CallbackPaths.DEFERRED_TWIML, method = {RequestMethod.GET, RequestMethod.POST})
+  public ResponseEntity<String> deferredTwiml(HttpServletRequest request) throws IOException {
+    String companyId = query(request, "companyId");
+    String eventId = query(request, "eventId");
+    Map<String, List<String>> params = "POST".equals(request.getMethod()) ? readForm(request) : Map.of();
+    if (params == null) {
+      return plain(HttpStatus.CONTENT_TOO_LARGE, "Body too large");
+    }
+    if (blank(companyId) || blank(eventId)) {
+      return plain(HttpStatus.BAD_REQUEST, "Callback URL must carry companyId and eventId");
+    }
+    Optional<Secret> token = directory.authToken(companyId);
+    if (token.isEmpty()
+        || !verifier.verify(token.get(), publicUrl(request), params, request.getHeader(SIGNATURE_HEADER))) {
+      return plain(HttpStatus.FORBIDDEN, "Forbidden");
+    }
+    return replies.longReply(eventId)
+        .filter(reply -> companyId.equals(reply.getCompanyId()))
+        .map(reply -> ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(reply.getTwiml()))
+        .orElseGet(() -> plain(HttpStatus.NOT_FOUND, "No such answer"));
+  }
+
   private ResponseEntity<String> receive(WebhookKind kind, HttpServletRequest request, String companyId, String eventId)
       throws IOException {
     if (!isForm(request.getContentType())) {
       return plain(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Expected application/x-www-form-urlencoded");
+    }
+    boolean needsContext = kind != WebhookKind.VOICE && kind != WebhookKind.SMS && kind != WebhookKind.CALL_STATUS;
+    if ((needsContext || companyId != null) && (blank(companyId) || blank(eventId))) {
+      return plain(HttpStatus.BAD_REQUEST, "Callback URL must carry companyId and eventId");
     }
     Map<String, List<String>> params = readForm(request);
     if (params == null) {
@@ -119,6 +158,19 @@ public class TwilioWebhookController {
       return ResponseEntity.status(result.status()).contentType(MediaType.APPLICATION_XML).body(result.body());
     }
     return plain(HttpStatus.valueOf(result.status()), result.body());
+  }
+
+  /**
+   * A query-string parameter, read from the query string itself: asking the servlet container for
+   * a parameter would make it consume a form body that the signature check still has to read.
+   */
+  private static String query(HttpServletRequest request, String name) {
+    String query = request.getQueryString();
+    if (query == null) {
+      return null;
+    }
+    List<String> values = FormBody.parse(query.getBytes(java.nio.charset.StandardCharsets.UTF_8)).get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   /** The body's form fields, or null when it is larger than the limit. */
@@ -139,6 +191,10 @@ public class TwilioWebhookController {
       return props.publicBaseUrl() + request.getRequestURI() + query;
     }
     return request.getRequestURL() + query;
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 
   private static boolean isForm(String contentType) {

@@ -28,9 +28,20 @@ import org.slf4j.LoggerFactory;
 public final class ReplyWaiter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReplyWaiter.class);
+  /** Twilio refuses inline TwiML longer than this in a call update. */
+  public static final int TWIML_UPDATE_LIMIT = 4_000;
+  private static final int LONG_REPLIES_KEPT = 2_000;
 
   private final KafkaClients clients;
   private final Map<String, CompletableFuture<TwimlReply>> waiting = new ConcurrentHashMap<>();
+  /** Replies too long for a call update's inline TwiML, kept for Twilio to fetch by URL. */
+  private final Map<String, TwimlReply> longReplies = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TwimlReply> eldest) {
+          return size() > LONG_REPLIES_KEPT;
+        }
+      });
   private final CountDownLatch positioned = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
@@ -54,6 +65,22 @@ public final class ReplyWaiter implements AutoCloseable {
     return waiting.computeIfAbsent(eventId, id -> new CompletableFuture<>());
   }
 
+  /** A reply whose TwiML is too long to go inline in a call update, if this instance has seen it recently. */
+  public java.util.Optional<TwimlReply> longReply(String eventId) {
+    return java.util.Optional.ofNullable(longReplies.get(eventId));
+  }
+
+  private void keepLong(String eventId, byte[] value, Deserializer<TwimlReply> reader) {
+    try {
+      TwimlReply reply = reader.deserialize(Topics.REPLIES.name(), value);
+      if (reply.getTwiml().length() > TWIML_UPDATE_LIMIT) {
+        longReplies.put(eventId, reply);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Reply {} could not be read: {}", eventId, e.getMessage());
+    }
+  }
+
   public void forget(String eventId) {
     waiting.remove(eventId);
   }
@@ -72,6 +99,9 @@ public final class ReplyWaiter implements AutoCloseable {
       while (running) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
           CompletableFuture<TwimlReply> future = record.key() == null ? null : waiting.remove(record.key());
+          if (record.value() != null && record.value().length > TWIML_UPDATE_LIMIT) {
+            keepLong(record.key(), record.value(), reader);
+          }
           if (future != null) {
             try {
               future.complete(reader.deserialize(record.topic(), record.value()));

@@ -13,6 +13,8 @@ public final class CallbackPaths {
   public static final String RECORDING = "/api/twilio/recording";
   public static final String TRANSCRIPTION = "/api/twilio/transcription";
   public static final String DIAL_ACTION = "/api/twilio/dial-action";
+  /** Where Twilio fetches a deferred answer too long to send inline with a call update. */
+  public static final String DEFERRED_TWIML = "/api/twilio/deferred-twiml";
 
   private CallbackPaths() {}
 }
