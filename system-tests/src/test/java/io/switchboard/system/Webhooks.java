@@ -36,6 +36,12 @@ final class Webhooks {
   /** Posts the form signed with the token (or unsigned when the token is null) and returns the response. */
   static HttpResponse<String> post(String baseUrl, String path, Map<String, List<String>> form, String authToken)
       throws IOException, InterruptedException {
+    return post(baseUrl, path, form, authToken, Map.of());
+  }
+
+  /** Posts with extra headers, e.g. Twilio's I-Twilio-Idempotency-Token. */
+  static HttpResponse<String> post(String baseUrl, String path, Map<String, List<String>> form, String authToken,
+      Map<String, String> headers) throws IOException, InterruptedException {
     String url = baseUrl + path;
     String body = form.entrySet().stream()
         .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
@@ -47,6 +53,7 @@ final class Webhooks {
     if (authToken != null) {
       request.header("X-Twilio-Signature", TwilioSigner.sign(authToken, url, form));
     }
+    headers.forEach(request::header);
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
