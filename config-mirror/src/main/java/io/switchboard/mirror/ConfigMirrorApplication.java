@@ -45,13 +45,18 @@ public class ConfigMirrorApplication {
     return MongoClients.create(props.mongoUri());
   }
 
+  @Bean(destroyMethod = "close")
+  CompanyConfigPublisher companyConfigPublisher(KafkaClients clients) {
+    return new CompanyConfigPublisher(clients);
+  }
+
   @Bean
-  ConfigMirror configMirror(MongoClient mongo, MirrorProperties props, KafkaClients clients, PhoneNumbers phoneNumbers,
-      CredentialCipher cipher, ObjectProvider<MeterRegistry> meters) {
+  ConfigMirror configMirror(MongoClient mongo, MirrorProperties props, CompanyConfigPublisher publisher,
+      PhoneNumbers phoneNumbers, CredentialCipher cipher, ObjectProvider<MeterRegistry> meters) {
     var database = mongo.getDatabase(props.database());
     return new ConfigMirror(database.getCollection(props.collection()),
         new ResumeTokenStore(database, Topics.COMPANY_CONFIG.name()),
-        new CompanyConfigPublisher(clients), new CompanyDocumentReader(phoneNumbers, cipher),
+        publisher, new CompanyDocumentReader(phoneNumbers, cipher),
         new MirrorLease(database, Topics.COMPANY_CONFIG.name(), props.instanceId(), props.leaseTtl(), Clock.systemUTC()),
         meters.getIfAvailable(SimpleMeterRegistry::new));
   }

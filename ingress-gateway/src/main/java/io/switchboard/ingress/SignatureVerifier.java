@@ -1,24 +1,17 @@
 package io.switchboard.ingress;
 
-import com.twilio.security.RequestValidator;
 import io.switchboard.domain.crypto.Secret;
-import java.util.LinkedHashMap;
+import io.switchboard.domain.twilio.TwilioSignatures;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Checks X-Twilio-Signature with one company's Auth Token using the Twilio SDK's
- * {@link RequestValidator}, which tries the URL with and without its default port and compares in
- * constant time.
+ * Checks X-Twilio-Signature with one company's Auth Token (see {@link TwilioSignatures}: URL with and
+ * without the default port, repeated fields, constant-time comparison).
  */
 public final class SignatureVerifier {
 
   public boolean verify(Secret authToken, String url, Map<String, List<String>> params, String signature) {
-    if (signature == null || signature.isBlank()) {
-      return false;
-    }
-    Map<String, String> single = new LinkedHashMap<>();
-    params.forEach((name, values) -> single.put(name, values.isEmpty() ? "" : values.get(0)));
-    return new RequestValidator(authToken.reveal()).validate(url, single, signature);
+    return TwilioSignatures.validForm(authToken, url, params, signature);
   }
 }

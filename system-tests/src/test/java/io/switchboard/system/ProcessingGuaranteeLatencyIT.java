@@ -43,7 +43,7 @@ class ProcessingGuaranteeLatencyIT {
       try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
         mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", "bench")
             .append("twilioConfig", new Document("accountSid", accountSid).append("authToken", token)
-                .append("phoneNumber", number).append("callRoutingMode", "voicemail")));
+                .append("phoneNumber", number).append("callRoutingMode", "voicemail").append("recordingEnabled", true)));
       }
       TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(number) != null,
           Duration.ofSeconds(30));
