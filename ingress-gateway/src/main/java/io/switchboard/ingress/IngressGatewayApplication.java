@@ -26,6 +26,8 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties(IngressProperties.class)
 public class IngressGatewayApplication {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IngressGatewayApplication.class);
+
   public static void main(String[] args) {
     builder().run(args);
   }
@@ -39,8 +41,8 @@ public class IngressGatewayApplication {
   }
 
   @Bean
-  TenantDirectory tenantDirectory(CredentialCipher cipher) {
-    return new TenantDirectory(cipher);
+  TenantDirectory tenantDirectory(CredentialCipher cipher, IngressProperties props) {
+    return new TenantDirectory(cipher, props.tokenRotationWindow(), Clock.systemUTC());
   }
 
   @Bean(destroyMethod = "close")
@@ -67,7 +69,16 @@ public class IngressGatewayApplication {
   WebhookIntake webhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
       EventPublisher publisher, ReplyWaiter replies, IngressProperties props,
       TopicReplica<CompanyConfig> loadedReplica) {
+    if (props.skipSignatureValidation()) {
+      log.warn("""
+
+          ************************************************************************
+          *  X-Twilio-Signature VALIDATION IS OFF (switchboard.ingress.           *
+          *  skip-signature-validation=true, environment=local). Anyone can post  *
+          *  webhooks as any company. Never run this configuration in production. *
+          ************************************************************************""");
+    }
     return new WebhookIntake(phoneNumbers, directory, verifier, publisher, replies, props.replyBudget(),
-        Clock.systemUTC());
+        Clock.systemUTC(), props.skipSignatureValidation());
   }
 }

@@ -13,16 +13,28 @@ import org.springframework.validation.annotation.Validated;
  * @param kafkaAckTimeout {@code switchboard.ingress.kafka-ack-timeout}: how long to wait for Kafka to
  *     acknowledge a webhook before answering 503
  * @param maxBodyBytes {@code switchboard.ingress.max-body-bytes}: larger webhook bodies are refused with 413
+ * @param tokenRotationWindow {@code switchboard.ingress.token-rotation-window}: how long a company's previous Auth
+ *     Token still validates after it changes
+ * @param skipSignatureValidation {@code switchboard.ingress.skip-signature-validation}: accept unsigned webhooks, for
+ *     a local demo only; refused unless {@code switchboard.ingress.environment} is {@code local}
+ * @param environment {@code switchboard.ingress.environment}: {@code production} (default) or {@code local}
  */
 @Validated
 @ConfigurationProperties("switchboard.ingress")
 public record IngressProperties(String publicBaseUrl, Duration replyBudget, Duration kafkaAckTimeout,
-    Integer maxBodyBytes) {
+    Integer maxBodyBytes, Duration tokenRotationWindow, Boolean skipSignatureValidation, String environment) {
 
   public IngressProperties {
     replyBudget = replyBudget == null ? Duration.ofSeconds(2) : replyBudget;
     kafkaAckTimeout = kafkaAckTimeout == null ? Duration.ofSeconds(5) : kafkaAckTimeout;
     maxBodyBytes = maxBodyBytes == null ? 64 * 1024 : maxBodyBytes;
+    tokenRotationWindow = tokenRotationWindow == null ? Duration.ofHours(1) : tokenRotationWindow;
+    skipSignatureValidation = Boolean.TRUE.equals(skipSignatureValidation);
+    environment = environment == null || environment.isBlank() ? "production" : environment;
+    if (skipSignatureValidation && !"local".equals(environment)) {
+      throw new IllegalArgumentException("switchboard.ingress.skip-signature-validation=true is refused unless "
+          + "switchboard.ingress.environment=local: webhooks would be accepted from anyone");
+    }
     if (replyBudget.isNegative() || replyBudget.compareTo(Duration.ofSeconds(12)) > 0) {
       throw new IllegalArgumentException("switchboard.ingress.reply-budget must be between 0 and 12s (Twilio waits 15 s)");
     }

@@ -4,6 +4,9 @@ import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.PhoneNumberEntry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,24 +18,41 @@ import java.util.function.BiConsumer;
  * The ingress's read-only view of tenant credentials, kept from {@code tenants.company-config}:
  * which companies claim a number, and each company's Auth Token, decrypted on first use and kept
  * only in memory. It answers "whose token may sign a webhook for this number", nothing more; which
- * company a webhook is finally routed to is the resolver's decision.
+ * company a webhook is finally routed to is the resolver's decision. When a company's token
+ * changes, the previous one stays valid for a rotation window, for webhooks Twilio signed before
+ * the change reached it.
  */
 public final class TenantDirectory implements BiConsumer<String, CompanyConfig> {
 
+  /** A token that was replaced, still accepted until the rotation window closes. */
+  private record Retired(Secret token, Instant until) {}
+
   private final CredentialCipher cipher;
+  private final Duration rotationWindow;
+  private final Clock clock;
+  private final Map<String, Retired> retired = new ConcurrentHashMap<>();
   private final Map<String, CompanyConfig> companies = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> companiesByNumber = new ConcurrentHashMap<>();
   private final Map<String, Secret> tokens = new ConcurrentHashMap<>();
 
-  public TenantDirectory(CredentialCipher cipher) {
+  public TenantDirectory(CredentialCipher cipher, Duration rotationWindow, Clock clock) {
     this.cipher = cipher;
+    this.rotationWindow = rotationWindow;
+    this.clock = clock;
   }
 
   /** Applies one record of the company-config topic; null is a deleted company. */
   @Override
   public synchronized void accept(String companyId, CompanyConfig config) {
     CompanyConfig previous = config == null ? companies.remove(companyId) : companies.put(companyId, config);
-    tokens.remove(companyId);
+    Secret previousToken = tokens.remove(companyId);
+    if (previousToken == null && previous != null && previous.getAuthToken() != null) {
+      previousToken = decryptQuietly(companyId, previous);
+    }
+    Secret newToken = config == null || config.getAuthToken() == null ? null : decryptQuietly(companyId, config);
+    if (previousToken != null && (newToken == null || !newToken.matches(previousToken))) {
+      retired.put(companyId, new Retired(previousToken, clock.instant().plus(rotationWindow)));
+    }
     if (previous != null) {
       for (PhoneNumberEntry entry : previous.getPhoneNumbers()) {
         if (entry.getE164() != null) {
@@ -69,6 +89,27 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
       return Optional.empty();
     }
     return Optional.of(tokens.computeIfAbsent(companyId, id -> cipher.decrypt(id, config.getAuthToken())));
+  }
+
+  /** The token the company used before its last change, while the rotation window is open. */
+  public Optional<Secret> retiredToken(String companyId) {
+    Retired old = retired.get(companyId);
+    if (old == null) {
+      return Optional.empty();
+    }
+    if (!clock.instant().isBefore(old.until())) {
+      retired.remove(companyId, old);
+      return Optional.empty();
+    }
+    return Optional.of(old.token());
+  }
+
+  private Secret decryptQuietly(String companyId, CompanyConfig config) {
+    try {
+      return cipher.decrypt(companyId, config.getAuthToken());
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   public int size() {

@@ -65,9 +65,17 @@ public final class WebhookIntake {
   private final Duration replyBudget;
   private final Clock clock;
   private final RecentAnswers recent;
+  private final boolean skipValidation;
 
   public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
       EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock) {
+    this(phoneNumbers, directory, verifier, publisher, replies, replyBudget, clock, false);
+  }
+
+  /** @param skipValidation accept unsigned webhooks: only for a local demo, refused in production */
+  public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
+      EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock, boolean skipValidation) {
+    this.skipValidation = skipValidation;
     this.phoneNumbers = phoneNumbers;
     this.directory = directory;
     this.verifier = verifier;
@@ -134,8 +142,8 @@ public final class WebhookIntake {
       if (!signedBy(companyId, request)) {
         return reject(event.setTenantNumber(number).build(), companyId, request.signature());
       }
-      event.setSignatureOutcome(SignatureOutcome.VALID).setCompanyId(companyId)
-          .setTenantNumber(callbackKey(companyId, number));
+      event.setSignatureOutcome(skipValidation ? SignatureOutcome.NOT_CHECKED : SignatureOutcome.VALID)
+          .setCompanyId(companyId).setTenantNumber(callbackKey(companyId, number));
     } else {
       event.setTenantNumber(number);
       List<String> claimants = number == null ? List.of() : directory.claimants(number);
@@ -146,21 +154,35 @@ public final class WebhookIntake {
         if (signer.isEmpty()) {
           return reject(event.build(), null, request.signature());
         }
-        event.setSignatureOutcome(SignatureOutcome.VALID).setCompanyId(signer.get());
+        event.setSignatureOutcome(skipValidation ? SignatureOutcome.NOT_CHECKED : SignatureOutcome.VALID)
+            .setCompanyId(signer.get());
       }
     }
     return publishAndAnswer(event.build());
   }
 
   private boolean signedBy(String companyId, Request request) {
+    if (skipValidation) {
+      log.warn("SIGNATURE NOT CHECKED for a webhook attributed to company {}: validation is switched off", companyId);
+      return true;
+    }
     Optional<Secret> token;
     try {
       token = directory.authToken(companyId);
     } catch (CredentialException e) {
       log.error("Cannot use the token of company {}: {}", companyId, e.getMessage());
-      return false;
+      token = Optional.empty();
     }
-    return token.isPresent() && verifier.verify(token.get(), request.publicUrl(), request.params(), request.signature());
+    if (token.isPresent() && verifier.verify(token.get(), request.publicUrl(), request.params(), request.signature())) {
+      return true;
+    }
+    Optional<Secret> retired = directory.retiredToken(companyId);
+    if (retired.isPresent() && verifier.verify(retired.get(), request.publicUrl(), request.params(),
+        request.signature())) {
+      log.info("Webhook for company {} signed with its previous token, accepted within the rotation window", companyId);
+      return true;
+    }
+    return false;
   }
 
   private IntakeResult reject(WebhookReceived event, String companyId, String signature) {
