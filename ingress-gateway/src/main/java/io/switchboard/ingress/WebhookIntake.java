@@ -110,6 +110,19 @@ public final class WebhookIntake {
     }
   }
 
+  /** Records a request whose body could not even be read as a form, so there is a trace of why it was refused. */
+  public void rejectMalformed(WebhookKind kind, String publicUrl, String detail) {
+    WebhookReceived event = WebhookReceived.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setKind(kind)
+        .setRequestUrl(publicUrl)
+        .setParams(Map.of())
+        .setReceivedAt(clock.instant())
+        .setSignatureOutcome(SignatureOutcome.UNKNOWN)
+        .build();
+    publisher.recordRejected(rejection(event, UnroutableReason.MALFORMED, detail));
+  }
+
   private IntakeResult process(Request request, String eventId) {
     Map<String, List<String>> params = request.params();
     WebhookKind kind = request.kind();

@@ -1,6 +1,7 @@
 package io.switchboard.local;
 
 import io.switchboard.callhandler.CallHandlerApplication;
+import io.switchboard.health.HealthMonitorApplication;
 import io.switchboard.ingress.IngressGatewayApplication;
 import io.switchboard.local.stack.FreePorts;
 import io.switchboard.local.stack.LocalStack;
@@ -59,6 +60,7 @@ public final class SwitchboardServices implements AutoCloseable {
           "switchboard.resolver.advertised-host-port", "127.0.0.1:" + services.resolverPort));
       services.run(CallHandlerApplication::builder, common, Map.of());
       services.run(IngressGatewayApplication::builder, common, Map.of("server.port", port));
+      services.run(HealthMonitorApplication::builder, common, Map.of("server.port", FreePorts.next()));
       return services;
     } catch (RuntimeException e) {
       services.close();

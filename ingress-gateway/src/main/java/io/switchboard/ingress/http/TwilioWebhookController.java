@@ -148,7 +148,13 @@ public class TwilioWebhookController {
     if ((needsContext || companyId != null) && (blank(companyId) || blank(eventId))) {
       return plain(HttpStatus.BAD_REQUEST, "Callback URL must carry companyId and eventId");
     }
-    Map<String, List<String>> params = readForm(request);
+    Map<String, List<String>> params;
+    try {
+      params = readForm(request);
+    } catch (IllegalArgumentException e) {
+      intake.rejectMalformed(kind, publicUrl(request), "malformed form body: " + e.getMessage());
+      return plain(HttpStatus.BAD_REQUEST, "Malformed form body: " + e.getMessage());
+    }
     if (params == null) {
       return plain(HttpStatus.CONTENT_TOO_LARGE, "Body larger than " + props.maxBodyBytes() + " bytes");
     }
@@ -158,6 +164,12 @@ public class TwilioWebhookController {
       return ResponseEntity.status(result.status()).contentType(MediaType.APPLICATION_XML).body(result.body());
     }
     return plain(HttpStatus.valueOf(result.status()), result.body());
+  }
+
+  /** A whisper or deferred-TwiML request whose body is not a form: refused, not a 500. */
+  @org.springframework.web.bind.annotation.ExceptionHandler(IllegalArgumentException.class)
+  public ResponseEntity<String> malformed(IllegalArgumentException e) {
+    return plain(HttpStatus.BAD_REQUEST, "Malformed form body: " + e.getMessage());
   }
 
   /**

@@ -23,4 +23,12 @@ class FormBodyTest {
   void shouldReadAFieldWithoutAValueAsEmpty() {
     assertThat(FormBody.parse("Flag&To=1".getBytes(StandardCharsets.UTF_8)).get("Flag")).isEqualTo(List.of(""));
   }
+
+  @Test
+  void shouldRefuseInvalidPercentEncodingRatherThanGuess() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FormBody.parse("To=%zz".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percent-encoding");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FormBody.parse("To=%2".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
