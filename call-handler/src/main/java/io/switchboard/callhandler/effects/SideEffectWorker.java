@@ -8,7 +8,7 @@ import com.twilio.type.PhoneNumber;
 import io.switchboard.callhandler.CallbackUrls;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.kafka.TopicReplica;
-import io.switchboard.domain.twilio.TenantCredentials;
+import io.switchboard.domain.twilio.TenantClients;
 import io.switchboard.domain.twilio.TwilioClientFactory;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.CallEventType;
@@ -205,12 +205,8 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
   }
 
   private String perform(SideEffect effect) {
-    CompanyConfig company = companies.get(effect.getCompanyId());
-    if (company == null || company.getAuthToken() == null || company.getRouting().getAccountSid() == null) {
-      throw new IllegalStateException("company " + effect.getCompanyId() + " has no Twilio credentials");
-    }
-    TwilioRestClient client = twilio.clientFor(new TenantCredentials(effect.getCompanyId(),
-        company.getRouting().getAccountSid(), cipher.decrypt(effect.getCompanyId(), company.getAuthToken())));
+    TwilioRestClient client = new TenantClients(cipher, twilio).forCompany(effect.getCompanyId(),
+        companies.get(effect.getCompanyId()));
     if (effect.getKind() == SideEffectKind.CALL_UPDATE) {
       if (effect.getTwiml().length() > TWIML_UPDATE_LIMIT) {
         // Twilio refuses longer inline TwiML: point the call at the ingress, which serves it.
