@@ -1,17 +1,34 @@
 package io.switchboard.admin;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.switchboard.admin.http.TwilioConfigDocuments;
+import io.switchboard.admin.mongo.CompanyStore;
+import io.switchboard.admin.twilio.CredentialVerifier;
 import io.switchboard.domain.config.SwitchboardBeans;
+import io.switchboard.domain.config.SwitchboardProperties;
+import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.phone.PhoneNumbers;
+import io.switchboard.domain.twilio.TwilioApiTarget;
+import io.switchboard.schemas.events.SideEffect;
+import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.kafka.Topics;
+import java.time.Clock;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * The company-admin process, which will serve the company configuration API over MongoDB. It
- * exposes no endpoint yet: the API is only served once it authenticates callers with JWTs and
- * writes credentials encrypted.
+ * The company-admin process: the company configuration API over MongoDB, and outbound SMS. Callers
+ * authenticate with JWTs; credentials are checked with Twilio before they are stored, stored
+ * encrypted, and only ever shown masked.
  */
 @SpringBootApplication
 @Import(SwitchboardBeans.class)
+@EnableConfigurationProperties(AdminProperties.class)
 public class CompanyAdminApplication {
 
   public static void main(String[] args) {
@@ -21,5 +38,38 @@ public class CompanyAdminApplication {
   /** The application, reading {@code company-admin.properties}. */
   public static SpringApplicationBuilder builder() {
     return new SpringApplicationBuilder(CompanyAdminApplication.class).properties("spring.config.name=company-admin");
+  }
+
+  @Bean(destroyMethod = "close")
+  MongoClient adminMongo(AdminProperties props) {
+    return MongoClients.create(props.mongoUri());
+  }
+
+  @Bean
+  CompanyStore companyStore(MongoClient mongo, AdminProperties props) {
+    CompanyStore store = new CompanyStore(mongo.getDatabase(props.database()).getCollection(props.collection()));
+    store.ensureIndexes();
+    return store;
+  }
+
+  @Bean
+  CredentialVerifier credentialVerifier(SwitchboardProperties props) {
+    String base = props.twilioApiBaseUrl();
+    return new CredentialVerifier(base == null || base.isBlank() ? TwilioApiTarget.live() : TwilioApiTarget.standIn(base));
+  }
+
+  @Bean
+  TwilioConfigDocuments twilioConfigDocuments(CredentialCipher cipher, PhoneNumbers phones) {
+    return new TwilioConfigDocuments(cipher, phones);
+  }
+
+  @Bean(destroyMethod = "close")
+  KafkaProducer<String, SideEffect> smsRequests(KafkaClients clients) {
+    return clients.producer(Topics.SIDE_EFFECTS, "company-admin-sms");
+  }
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
   }
 }

@@ -1,0 +1,21 @@
+package io.switchboard.admin;
+
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param mongoUri {@code switchboard.admin.mongo-uri}: MongoDB holding the companies
+ * @param database {@code switchboard.admin.database}: its database
+ * @param collection {@code switchboard.admin.collection}: the companies collection, v2companies by default
+ * @param jwtPublicKey {@code switchboard.admin.jwt-public-key}: PEM RSA public key that verifies callers' JWTs
+ */
+@Validated
+@ConfigurationProperties("switchboard.admin")
+public record AdminProperties(@NotBlank String mongoUri, @NotBlank String database, String collection,
+    @NotBlank String jwtPublicKey) {
+
+  public AdminProperties {
+    collection = collection == null || collection.isBlank() ? "v2companies" : collection;
+  }
+}

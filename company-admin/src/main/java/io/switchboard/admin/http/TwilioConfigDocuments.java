@@ -1,0 +1,113 @@
+package io.switchboard.admin.http;
+
+import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.crypto.Secret;
+import io.switchboard.domain.phone.PhoneNumbers;
+import io.switchboard.schemas.common.EncryptedSecret;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.bson.types.Binary;
+
+/**
+ * Between the API's JSON and the {@code twilioConfig} sub-document: tokens are written encrypted
+ * (and read from either the encrypted or the legacy plaintext form), numbers in E.164, and the
+ * token is only ever shown masked.
+ */
+public final class TwilioConfigDocuments {
+
+  private final CredentialCipher cipher;
+  private final PhoneNumbers phones;
+
+  public TwilioConfigDocuments(CredentialCipher cipher, PhoneNumbers phones) {
+    this.cipher = cipher;
+    this.phones = phones;
+  }
+
+  /** The stored token of the company, decrypted, if any. */
+  Secret storedToken(String companyId, Document twilio) {
+    Object token = twilio == null ? null : twilio.get("authToken");
+    if (token instanceof String plaintext && !plaintext.isBlank()) {
+      return new Secret(plaintext);
+    }
+    if (token instanceof Document encrypted && encrypted.get("ciphertext") instanceof Binary binary) {
+      return cipher.decrypt(companyId, EncryptedSecret.newBuilder().setScheme(encrypted.getString("scheme"))
+          .setCiphertext(ByteBuffer.wrap(binary.getData())).build());
+    }
+    return null;
+  }
+
+  Document encryptedToken(String companyId, Secret token) {
+    EncryptedSecret encrypted = cipher.encrypt(companyId, token);
+    byte[] bytes = new byte[encrypted.getCiphertext().remaining()];
+    encrypted.getCiphertext().duplicate().get(bytes);
+    return new Document("scheme", encrypted.getScheme()).append("ciphertext", new Binary(bytes));
+  }
+
+  Document toDocument(String companyId, TwilioConfigRequest request, Secret token, Document previous) {
+    Document twilio = new Document("accountSid", request.accountSid())
+        .append("authToken", token == null ? null : encryptedToken(companyId, token))
+        .append("phoneNumbers", numbers(request.phoneNumbers()))
+        .append("callRoutingMode", request.callRoutingMode())
+        .append("forwardNumber", request.forwardNumber() == null ? null
+            : phones.toE164(request.forwardNumber()).orElse(null))
+        .append("recordingEnabled", Boolean.TRUE.equals(request.recordingEnabled()))
+        .append("transcriptionEnabled", Boolean.TRUE.equals(request.transcriptionEnabled()))
+        .append("whisperMessage", request.whisperMessage())
+        .append("voicemailGreeting", request.voicemailGreeting())
+        .append("smsAutoReply", request.smsAutoReply());
+    if (request.aiAgent() != null) {
+      twilio.append("aiAgent", new Document("websocketUrl", request.aiAgent().websocketUrl())
+          .append("voiceId", request.aiAgent().voiceId()).append("greeting", request.aiAgent().greeting()));
+    }
+    return twilio;
+  }
+
+  List<Document> numbers(List<TwilioConfigRequest.PhoneNumberRequest> requested) {
+    List<Document> numbers = new ArrayList<>();
+    if (requested != null) {
+      for (TwilioConfigRequest.PhoneNumberRequest number : requested) {
+        numbers.add(new Document("phoneNumber", phones.toE164(number.phoneNumber()).orElseThrow())
+            .append("status", number.status() == null ? "active" : number.status())
+            .append("isPrimary", Boolean.TRUE.equals(number.isPrimary())));
+      }
+    }
+    return numbers;
+  }
+
+  /** The company's configuration as the API shows it: the token masked, never whole. */
+  Map<String, Object> view(String companyId, Document company) {
+    Document twilio = company.get("twilioConfig") instanceof Document d ? d : new Document();
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("companyId", companyId);
+    view.put("companyName", company.get("companyName"));
+    view.put("accountSid", twilio.get("accountSid"));
+    Secret token;
+    try {
+      token = storedToken(companyId, twilio);
+    } catch (RuntimeException e) {
+      token = null;
+      view.put("authTokenProblem", "the stored token cannot be decrypted with the current keyset");
+    }
+    view.put("authToken", token == null ? null : token.masked());
+    view.put("authTokenEncrypted", twilio.get("authToken") instanceof Document);
+    List<Map<String, Object>> numbers = new ArrayList<>();
+    for (Document number : twilio.getList("phoneNumbers", Document.class, List.of())) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("phoneNumber", number.get("phoneNumber"));
+      entry.put("status", number.get("status"));
+      entry.put("isPrimary", Boolean.TRUE.equals(number.get("isPrimary")));
+      numbers.add(entry);
+    }
+    view.put("phoneNumbers", numbers);
+    view.put("legacyPhoneNumber", twilio.get("phoneNumber"));
+    for (String field : List.of("callRoutingMode", "forwardNumber", "recordingEnabled", "transcriptionEnabled",
+        "whisperMessage", "voicemailGreeting", "smsAutoReply", "aiAgent")) {
+      view.put(field, twilio.get(field));
+    }
+    return view;
+  }
+}

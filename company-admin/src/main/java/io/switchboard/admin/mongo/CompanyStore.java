@@ -1,0 +1,107 @@
+package io.switchboard.admin.mongo;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
+import java.util.Collection;
+import java.util.Optional;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The companies collection, as the config API reads and writes it. */
+public final class CompanyStore {
+
+  private static final Logger log = LoggerFactory.getLogger(CompanyStore.class);
+  static final String NUMBERS_FIELD = "twilioConfig.phoneNumbers.phoneNumber";
+
+  private final MongoCollection<Document> companies;
+
+  public CompanyStore(MongoCollection<Document> companies) {
+    this.companies = companies;
+  }
+
+  /**
+   * A unique index on the numbers of {@code phoneNumbers[]}, limited to documents that have them, so
+   * the database itself refuses a number two companies would share. Existing duplicates make its
+   * creation fail: that is logged, and the API's own check still refuses new duplicates.
+   */
+  public void ensureIndexes() {
+    try {
+      companies.createIndex(Indexes.ascending(NUMBERS_FIELD), new IndexOptions().unique(true)
+          .name("unique_phone_numbers").partialFilterExpression(Filters.exists(NUMBERS_FIELD)));
+    } catch (RuntimeException e) {
+      log.warn("Unique index on {} not created ({}); duplicate numbers are refused by the API only", NUMBERS_FIELD,
+          e.getMessage());
+    }
+  }
+
+  public Optional<Document> find(String companyId) {
+    return Optional.ofNullable(companies.find(byId(companyId)).first());
+  }
+
+  /** Another company already holding one of these numbers (in phoneNumbers[] or the legacy field), if any. */
+  public Optional<Owner> ownerOfAny(String companyId, Collection<String> numbers) {
+    if (numbers.isEmpty()) {
+      return Optional.empty();
+    }
+    Bson filter = Filters.and(Filters.not(byId(companyId)),
+        Filters.or(Filters.in(NUMBERS_FIELD, numbers), Filters.in("twilioConfig.phoneNumber", numbers)));
+    Document other = companies.find(filter).first();
+    if (other == null) {
+      return Optional.empty();
+    }
+    Document twilio = other.get("twilioConfig", Document.class);
+    String number = numbers.stream().filter(n -> holds(twilio, n)).findFirst().orElse(numbers.iterator().next());
+    return Optional.of(new Owner(id(other.get("_id")), number));
+  }
+
+  /** Replaces the company's Twilio configuration; a number another company holds is refused by the index. */
+  public void saveTwilioConfig(String companyId, Document twilioConfig) {
+    try {
+      companies.updateOne(byId(companyId), Updates.set("twilioConfig", twilioConfig));
+    } catch (MongoWriteException e) {
+      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        throw new DuplicateNumberException();
+      }
+      throw e;
+    }
+  }
+
+  /** A company holding a number, and which one. */
+  public record Owner(String companyId, String number) {}
+
+  /** The database refused a number already held by another company. */
+  public static final class DuplicateNumberException extends RuntimeException {
+    DuplicateNumberException() {
+      super("a number is already assigned to another company");
+    }
+  }
+
+  private static boolean holds(Document twilio, String number) {
+    if (twilio == null) {
+      return false;
+    }
+    if (number.equals(twilio.get("phoneNumber"))) {
+      return true;
+    }
+    return twilio.getList("phoneNumbers", Document.class, java.util.List.of()).stream()
+        .anyMatch(d -> number.equals(d.get("phoneNumber")));
+  }
+
+  private static Bson byId(String companyId) {
+    return ObjectId.isValid(companyId)
+        ? Filters.or(Filters.eq("_id", new ObjectId(companyId)), Filters.eq("_id", companyId))
+        : Filters.eq("_id", companyId);
+  }
+
+  private static String id(Object id) {
+    return id instanceof ObjectId objectId ? objectId.toHexString() : String.valueOf(id);
+  }
+}
