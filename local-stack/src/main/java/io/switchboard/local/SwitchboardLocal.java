@@ -152,6 +152,9 @@ public final class SwitchboardLocal implements Callable<Integer> {
         + demo.forwardNumber() + ", numbers " + demo.numbers() + " and legacy " + demo.legacyNumber());
     System.out.println("Diagnostics: ./switchboard explain " + demo.numbers().get(0) + " --resolver-url "
         + services.resolverUrl() + "   (or GET " + services.resolverUrl() + "/api/admin/numbers/{number})");
+    System.out.println("Company API: " + services.adminUrl() + "/api/companies/" + demo.companyId()
+        + "/twilio/config  (Authorization: Bearer <token>)");
+    System.out.println("  demo admin token (valid 12 h): " + services.tokens().adminToken(java.time.Duration.ofHours(12)));
     System.out.println("Webhook URLs to give Twilio for its numbers:");
     System.out.println("  Voice  " + services.publicBaseUrl() + "/api/twilio/voice");
     System.out.println("  SMS    " + services.publicBaseUrl() + "/api/twilio/sms");

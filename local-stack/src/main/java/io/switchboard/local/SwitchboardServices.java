@@ -1,5 +1,6 @@
 package io.switchboard.local;
 
+import io.switchboard.admin.CompanyAdminApplication;
 import io.switchboard.callhandler.CallHandlerApplication;
 import io.switchboard.health.HealthMonitorApplication;
 import io.switchboard.ingress.IngressGatewayApplication;
@@ -27,6 +28,8 @@ public final class SwitchboardServices implements AutoCloseable {
   private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
   private final int ingressPort;
   private final int resolverPort = FreePorts.next();
+  private final int adminPort = FreePorts.next();
+  private final DemoTokens tokens = new DemoTokens();
   private final String publicBaseUrl;
 
   private SwitchboardServices(int ingressPort, String publicBaseUrl) {
@@ -61,6 +64,9 @@ public final class SwitchboardServices implements AutoCloseable {
       services.run(CallHandlerApplication::builder, common, Map.of());
       services.run(IngressGatewayApplication::builder, common, Map.of("server.port", port));
       services.run(HealthMonitorApplication::builder, common, Map.of("server.port", FreePorts.next()));
+      services.run(CompanyAdminApplication::builder, common, Map.of("server.port", services.adminPort,
+          "switchboard.admin.mongo-uri", stack.mongoUri(), "switchboard.admin.database", DATABASE,
+          "switchboard.admin.jwt-public-key", services.tokens.publicKeyPem()));
       return services;
     } catch (RuntimeException e) {
       services.close();
@@ -79,6 +85,16 @@ public final class SwitchboardServices implements AutoCloseable {
   /** The ingress's own address on this machine. */
   public String ingressUrl() {
     return "http://127.0.0.1:" + ingressPort;
+  }
+
+  /** The company configuration API. */
+  public String adminUrl() {
+    return "http://127.0.0.1:" + adminPort;
+  }
+
+  /** JWTs the company API accepts in this run. */
+  public DemoTokens tokens() {
+    return tokens;
   }
 
   /** The resolver's diagnostics API. */

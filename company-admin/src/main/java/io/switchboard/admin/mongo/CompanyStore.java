@@ -51,7 +51,7 @@ public final class CompanyStore {
     if (numbers.isEmpty()) {
       return Optional.empty();
     }
-    Bson filter = Filters.and(Filters.not(byId(companyId)),
+    Bson filter = Filters.and(Filters.nin("_id", idForms(companyId)),
         Filters.or(Filters.in(NUMBERS_FIELD, numbers), Filters.in("twilioConfig.phoneNumber", numbers)));
     Document other = companies.find(filter).first();
     if (other == null) {
@@ -93,6 +93,11 @@ public final class CompanyStore {
     }
     return twilio.getList("phoneNumbers", Document.class, java.util.List.of()).stream()
         .anyMatch(d -> number.equals(d.get("phoneNumber")));
+  }
+
+  private static java.util.List<Object> idForms(String companyId) {
+    return ObjectId.isValid(companyId) ? java.util.List.of(new ObjectId(companyId), companyId)
+        : java.util.List.of(companyId);
   }
 
   private static Bson byId(String companyId) {
