@@ -2,6 +2,7 @@ package io.switchboard.mirror;
 
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
+import io.switchboard.domain.crypto.TokenDocuments;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.schemas.common.EncryptedSecret;
 import io.switchboard.schemas.common.NumberSource;
@@ -10,7 +11,6 @@ import io.switchboard.schemas.common.RoutingMode;
 import io.switchboard.schemas.common.RoutingSnapshot;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.PhoneNumberEntry;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.bson.Document;
-import org.bson.types.Binary;
 import org.bson.types.ObjectId;
 
 /**
@@ -158,11 +157,9 @@ public final class CompanyDocumentReader {
     if (value instanceof String plaintext && !plaintext.isBlank()) {
       return cipher.encrypt(companyId, new Secret(plaintext));
     }
-    if (value instanceof Document encrypted && encrypted.get("ciphertext") instanceof Binary binary) {
-      return EncryptedSecret.newBuilder()
-          .setScheme(String.valueOf(encrypted.get("scheme")))
-          .setCiphertext(ByteBuffer.wrap(binary.getData()))
-          .build();
+    EncryptedSecret encrypted = TokenDocuments.encrypted(value);
+    if (encrypted != null) {
+      return encrypted;
     }
     if (value != null) {
       warnings.add("authToken has an unreadable format");

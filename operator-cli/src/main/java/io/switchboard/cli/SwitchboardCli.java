@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 
 /** {@code switchboard}: the operators' command line. Errors are one line; {@code --verbose} adds the stack trace. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, subcommands = {ExplainCommand.class,
-    ConflictsCommand.class}, description = "Operate Switchboard: explain how numbers route.")
+    ConflictsCommand.class, CredentialsCommand.class, KeysCommand.class},
+    description = "Operate Switchboard: explain how numbers route, maintain stored credentials and keys.")
 public final class SwitchboardCli {
 
   @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors")

@@ -2,15 +2,13 @@ package io.switchboard.admin.http;
 
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
+import io.switchboard.domain.crypto.TokenDocuments;
 import io.switchboard.domain.phone.PhoneNumbers;
-import io.switchboard.schemas.common.EncryptedSecret;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
-import org.bson.types.Binary;
 
 /**
  * Between the API's JSON and the {@code twilioConfig} sub-document: tokens are written encrypted
@@ -29,22 +27,11 @@ public final class TwilioConfigDocuments {
 
   /** The stored token of the company, decrypted, if any. */
   Secret storedToken(String companyId, Document twilio) {
-    Object token = twilio == null ? null : twilio.get("authToken");
-    if (token instanceof String plaintext && !plaintext.isBlank()) {
-      return new Secret(plaintext);
-    }
-    if (token instanceof Document encrypted && encrypted.get("ciphertext") instanceof Binary binary) {
-      return cipher.decrypt(companyId, EncryptedSecret.newBuilder().setScheme(encrypted.getString("scheme"))
-          .setCiphertext(ByteBuffer.wrap(binary.getData())).build());
-    }
-    return null;
+    return twilio == null ? null : TokenDocuments.read(companyId, twilio.get("authToken"), cipher);
   }
 
   Document encryptedToken(String companyId, Secret token) {
-    EncryptedSecret encrypted = cipher.encrypt(companyId, token);
-    byte[] bytes = new byte[encrypted.getCiphertext().remaining()];
-    encrypted.getCiphertext().duplicate().get(bytes);
-    return new Document("scheme", encrypted.getScheme()).append("ciphertext", new Binary(bytes));
+    return TokenDocuments.toDocument(cipher.encrypt(companyId, token));
   }
 
   Document toDocument(String companyId, TwilioConfigRequest request, Secret token, Document previous) {

@@ -31,16 +31,19 @@ public final class CredentialCipher {
   }
 
   private final Aead aead;
+  private final int primaryKeyId;
 
-  private CredentialCipher(Aead aead) {
+  private CredentialCipher(Aead aead, int primaryKeyId) {
     this.aead = aead;
+    this.primaryKeyId = primaryKeyId;
   }
 
   /** Reads a keyset in Tink's JSON format, as kept in a keyset file or an environment variable. */
   public static CredentialCipher fromKeysetJson(String keysetJson) {
     try {
       KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
-      return new CredentialCipher(handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
+      return new CredentialCipher(handle.getPrimitive(RegistryConfiguration.get(), Aead.class),
+          handle.getPrimary().getId());
     } catch (GeneralSecurityException | RuntimeException e) {
       // The keyset itself is secret: name the problem, never the content.
       throw new IllegalArgumentException("The credential keyset could not be read (" + e.getClass().getSimpleName() + ")");
@@ -79,6 +82,42 @@ public final class CredentialCipher {
       throw new CredentialException("The credential of company " + companyId
           + " does not decrypt with the configured keyset (wrong key or not this company's ciphertext)");
     }
+  }
+
+  /**
+   * The keyset with one more AES-256-GCM key, made primary: new ciphertexts use it, and every
+   * ciphertext of the older keys still decrypts. Remove old keys only once nothing uses them.
+   */
+  public static String rotate(String keysetJson) {
+    try {
+      KeysetHandle current = TinkJsonProtoKeysetFormat.parseKeyset(keysetJson, InsecureSecretKeyAccess.get());
+      KeysetHandle.Builder builder = KeysetHandle.newBuilder(current);
+      builder.addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM).withRandomId());
+      builder.getAt(builder.size() - 1).makePrimary();
+      return TinkJsonProtoKeysetFormat.serializeKeyset(builder.build(), InsecureSecretKeyAccess.get());
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException("The credential keyset could not be rotated (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** Id of the key new ciphertexts are made with. */
+  public int primaryKeyId() {
+    return primaryKeyId;
+  }
+
+  /** Id of the key a ciphertext was made with (Tink's 5-byte prefix: version byte, then the key id). */
+  public static int keyIdOf(EncryptedSecret encrypted) {
+    ByteBuffer buffer = encrypted.getCiphertext().duplicate();
+    if (buffer.remaining() < 5) {
+      throw new CredentialException("Ciphertext too short to name its key");
+    }
+    buffer.get();
+    return buffer.getInt();
+  }
+
+  /** True when the ciphertext was made with a key other than the current primary one. */
+  public boolean needsReEncryption(EncryptedSecret encrypted) {
+    return keyIdOf(encrypted) != primaryKeyId;
   }
 
   private static byte[] associatedData(String companyId) {

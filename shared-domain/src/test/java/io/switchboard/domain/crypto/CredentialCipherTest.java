@@ -59,4 +59,22 @@ class CredentialCipherTest {
     assertThat(secret.toString()).doesNotContain(TOKEN).doesNotContain("cdef");
     assertThat(secret.masked()).isEqualTo("****cdef");
   }
+
+  @Test
+  void shouldKeepOldCiphertextsReadableAfterAKeyRotationAndWriteWithTheNewKey() {
+    String keyset = CredentialCipher.generateKeysetJson();
+    CredentialCipher before = CredentialCipher.fromKeysetJson(keyset);
+    EncryptedSecret old = before.encrypt("acme", new Secret(TOKEN));
+
+    CredentialCipher after = CredentialCipher.fromKeysetJson(CredentialCipher.rotate(keyset));
+    EncryptedSecret fresh = after.encrypt("acme", new Secret(TOKEN));
+
+    assertThat(after.decrypt("acme", old).reveal()).isEqualTo(TOKEN);
+    assertThat(after.primaryKeyId()).isNotEqualTo(before.primaryKeyId());
+    assertThat(CredentialCipher.keyIdOf(old)).isEqualTo(before.primaryKeyId());
+    assertThat(CredentialCipher.keyIdOf(fresh)).isEqualTo(after.primaryKeyId());
+    assertThat(after.needsReEncryption(old)).isTrue();
+    assertThat(after.needsReEncryption(fresh)).isFalse();
+    assertThatThrownBy(() -> before.decrypt("acme", fresh)).isInstanceOf(CredentialException.class);
+  }
 }
