@@ -48,7 +48,9 @@ public class CompanyAdminApplication {
   @Bean
   CompanyStore companyStore(MongoClient mongo, AdminProperties props) {
     CompanyStore store = new CompanyStore(mongo.getDatabase(props.database()).getCollection(props.collection()));
-    store.ensureIndexes();
+    if (props.uniqueNumberIndex()) {
+      store.ensureIndexes();
+    }
     return store;
   }
 
