@@ -153,7 +153,7 @@ public final class WebhookIntake {
     if (callback) {
       String companyId = request.callbackCompanyId();
       if (!signedBy(companyId, request)) {
-        return reject(event.setTenantNumber(number).build(), companyId, request.signature());
+        return reject(event.setTenantNumber(number).build(), companyId, List.of(companyId), request.signature());
       }
       event.setSignatureOutcome(skipValidation ? SignatureOutcome.NOT_CHECKED : SignatureOutcome.VALID)
           .setCompanyId(companyId).setTenantNumber(callbackKey(companyId, number));
@@ -165,7 +165,7 @@ public final class WebhookIntake {
       } else {
         Optional<String> signer = claimants.stream().filter(id -> signedBy(id, request)).findFirst();
         if (signer.isEmpty()) {
-          return reject(event.build(), null, request.signature());
+          return reject(event.build(), null, claimants, request.signature());
         }
         event.setSignatureOutcome(skipValidation ? SignatureOutcome.NOT_CHECKED : SignatureOutcome.VALID)
             .setCompanyId(signer.get());
@@ -198,11 +198,14 @@ public final class WebhookIntake {
     return false;
   }
 
-  private IntakeResult reject(WebhookReceived event, String companyId, String signature) {
+  /** 403 with no detail for the caller; the audit record names the companies and the reason, never a token. */
+  private IntakeResult reject(WebhookReceived event, String companyId, List<String> companies, String signature) {
     String why = signature == null ? "no X-Twilio-Signature"
         : companyId != null ? "X-Twilio-Signature does not match the token of company " + companyId
         : "X-Twilio-Signature does not match any claimant's token";
-    publisher.recordRejected(rejection(event, UnroutableReason.SIGNATURE_INVALID, why));
+    UnroutableWebhook rejection = rejection(event, UnroutableReason.SIGNATURE_INVALID, why);
+    rejection.setCompanyIds(new java.util.ArrayList<>(companies));
+    publisher.recordRejected(rejection);
     log.warn("Rejected {} webhook for {}: {}", event.getKind(), event.getTenantNumber(), why);
     return IntakeResult.error(403, "Forbidden");
   }

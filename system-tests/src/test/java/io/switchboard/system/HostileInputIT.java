@@ -94,6 +94,15 @@ class HostileInputIT {
     HttpResponse<String> replayedOnOtherBody = post(url, encode(otherBody), "application/x-www-form-urlencoded", genuine);
     assertThat(replayedOnOtherBody.statusCode()).isEqualTo(403);
     assertThat(replayedOnOtherBody.body()).isEqualTo("Forbidden");
+    TopicTables.sleep(500);
+    var audit = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_UNROUTABLE).stream()
+        .map(r -> r.value()).filter(u -> u != null && call.get("CallSid").get(0).equals(u.getEvent().getCallSid()))
+        .toList();
+    assertThat(audit).hasSize(3).allSatisfy(record -> {
+      assertThat(record.getReason().name()).isEqualTo("SIGNATURE_INVALID");
+      assertThat(record.getCompanyIds()).containsExactly("hostile-" + number);
+      assertThat(record.getEvent().getTenantNumber()).isEqualTo(number);
+    });
     assertThat(post(url, encode(call), "application/x-www-form-urlencoded", genuine).statusCode()).isEqualTo(200);
   }
 

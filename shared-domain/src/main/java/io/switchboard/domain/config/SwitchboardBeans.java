@@ -28,9 +28,14 @@ public class SwitchboardBeans {
 
   @Bean
   @Lazy
-  public CredentialCipher credentialCipher(SwitchboardProperties props) {
+  public CredentialCipher credentialCipher(SwitchboardProperties props) throws java.io.IOException {
+    if (props.credentialKeysetFile() != null && !props.credentialKeysetFile().isBlank()) {
+      return CredentialCipher.fromKeysetJson(java.nio.file.Files.readString(java.nio.file.Path.of(
+          props.credentialKeysetFile())));
+    }
     if (props.credentialKeyset() == null || props.credentialKeyset().isBlank()) {
-      throw new IllegalStateException("switchboard.credential-keyset is required by this process");
+      throw new IllegalStateException(
+          "switchboard.credential-keyset or switchboard.credential-keyset-file is required by this process");
     }
     return CredentialCipher.fromKeysetJson(props.credentialKeyset());
   }
