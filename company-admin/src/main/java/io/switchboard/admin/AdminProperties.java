@@ -8,14 +8,13 @@ import org.springframework.validation.annotation.Validated;
  * @param mongoUri {@code switchboard.admin.mongo-uri}: MongoDB holding the companies
  * @param database {@code switchboard.admin.database}: its database
  * @param collection {@code switchboard.admin.collection}: the companies collection, v2companies by default
- * @param jwtPublicKey {@code switchboard.admin.jwt-public-key}: PEM RSA public key that verifies callers' JWTs
  * @param uniqueNumberIndex {@code switchboard.admin.unique-number-index}: create the partial unique index on the
  *     numbers of phoneNumbers[] (default true); off only for servers that do not honour partial indexes
  */
 @Validated
 @ConfigurationProperties("switchboard.admin")
 public record AdminProperties(@NotBlank String mongoUri, @NotBlank String database, String collection,
-    @NotBlank String jwtPublicKey, Boolean uniqueNumberIndex) {
+    Boolean uniqueNumberIndex) {
 
   public AdminProperties {
     collection = collection == null || collection.isBlank() ? "v2companies" : collection;

@@ -9,6 +9,7 @@ import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.config.SwitchboardProperties;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.phone.PhoneNumbers;
+import io.switchboard.domain.security.JwtApiSecurity;
 import io.switchboard.domain.twilio.TwilioApiTarget;
 import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.kafka.KafkaClients;
@@ -27,7 +28,7 @@ import org.springframework.context.annotation.Import;
  * encrypted, and only ever shown masked.
  */
 @SpringBootApplication
-@Import(SwitchboardBeans.class)
+@Import({SwitchboardBeans.class, JwtApiSecurity.class})
 @EnableConfigurationProperties(AdminProperties.class)
 public class CompanyAdminApplication {
 

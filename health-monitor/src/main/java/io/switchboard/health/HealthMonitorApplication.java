@@ -1,27 +1,36 @@
 package io.switchboard.health;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.kafka.TopicReplica;
+import io.switchboard.domain.security.JwtApiSecurity;
 import io.switchboard.domain.twilio.TwilioClientFactory;
 import io.switchboard.health.twilio.CredentialCheck;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
+import io.switchboard.schemas.tenants.HealthAlert;
 import io.switchboard.schemas.tenants.TenantHealth;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
-/** The health-monitor process: each tenant's Twilio credentials checked, results on tenants.health. */
+/**
+ * The health-monitor process: each tenant's Twilio credentials checked with its own client, results
+ * on tenants.health, alerts on transitions, and the admins' dependency-health endpoint.
+ */
 @SpringBootApplication
-@Import(SwitchboardBeans.class)
+@Import({SwitchboardBeans.class, JwtApiSecurity.class})
 @EnableConfigurationProperties(HealthProperties.class)
 public class HealthMonitorApplication {
 
@@ -40,12 +49,28 @@ public class HealthMonitorApplication {
   }
 
   @Bean(destroyMethod = "close")
+  KafkaProducer<String, HealthAlert> alertProducer(KafkaClients clients) {
+    return clients.producer(Topics.ALERTS, "health-monitor-alerts");
+  }
+
+  @Bean
+  HealthTracker healthTracker(HealthProperties props) {
+    return new HealthTracker(props.confirmations(), Clock.systemUTC());
+  }
+
+  @Bean(destroyMethod = "close")
   HealthScheduler healthScheduler(CredentialCipher cipher, TwilioClientFactory twilio, HealthProperties props,
-      KafkaProducer<String, TenantHealth> producer) {
+      HealthTracker tracker, KafkaProducer<String, TenantHealth> healthProducer,
+      KafkaProducer<String, HealthAlert> alertProducer, ObjectProvider<MeterRegistry> meters) {
     CredentialCheck check = new CredentialCheck(cipher, twilio, props.degradedAfter(), Clock.systemUTC());
-    return new HealthScheduler(check,
-        health -> producer.send(new ProducerRecord<>(Topics.TENANT_HEALTH.name(), health.getCompanyId(), health)),
-        props.period(), props.maxConcurrentChecks());
+    HealthScheduler scheduler = new HealthScheduler(check, tracker,
+        health -> healthProducer.send(new ProducerRecord<>(Topics.TENANT_HEALTH.name(), health.getCompanyId(), health)),
+        alert -> alertProducer.send(new ProducerRecord<>(Topics.ALERTS.name(), alert.getCompanyId(), alert)),
+        props.period(), props.maxConcurrentChecks(), meters.getIfAvailable(SimpleMeterRegistry::new));
+    if (props.hasGlobalCredentials()) {
+      scheduler.watchGlobal(props.globalAccountSid(), new Secret(props.globalAuthToken()));
+    }
+    return scheduler;
   }
 
   @Bean(destroyMethod = "close")

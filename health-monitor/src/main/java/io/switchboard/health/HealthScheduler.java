@@ -1,14 +1,22 @@
 package io.switchboard.health;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.switchboard.domain.crypto.Secret;
 import io.switchboard.health.twilio.CredentialCheck;
 import io.switchboard.schemas.tenants.CompanyConfig;
+import io.switchboard.schemas.tenants.HealthAlert;
+import io.switchboard.schemas.tenants.HealthStatus;
 import io.switchboard.schemas.tenants.TenantHealth;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -16,40 +24,78 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks every tenant once per period, each at a random offset inside the period so thousands of
- * tenants never burst Twilio together, with no more than a fixed number of checks in flight, and
- * at once when a tenant's config changes.
+ * Checks every tenant once per period, each at its own random offset inside the period so thousands
+ * of tenants never burst Twilio together, with no more than a fixed number of checks in flight, and
+ * at once when a tenant's config changes. The global credentials, when configured, are checked on
+ * the same schedule. Results are published; transitions raise alerts (see {@link HealthTracker}).
  */
 public final class HealthScheduler implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HealthScheduler.class);
+  static final String GLOBAL = "global";
 
   private final CredentialCheck check;
+  private final HealthTracker tracker;
   private final Consumer<TenantHealth> publish;
+  private final Consumer<HealthAlert> alert;
   private final Duration period;
   private final ExecutorService workers;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final Map<String, CompanyConfig> companies = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledFuture<?>> schedules = new ConcurrentHashMap<>();
+  private final Timer latency;
+  private volatile TenantHealth global;
 
-  public HealthScheduler(CredentialCheck check, Consumer<TenantHealth> publish, Duration period, int maxConcurrent) {
+  public HealthScheduler(CredentialCheck check, HealthTracker tracker, Consumer<TenantHealth> publish,
+      Consumer<HealthAlert> alert, Duration period, int maxConcurrent, MeterRegistry meters) {
     this.check = check;
+    this.tracker = tracker;
     this.publish = publish;
+    this.alert = alert;
     this.period = period;
     this.workers = Executors.newFixedThreadPool(maxConcurrent);
+    this.latency = Timer.builder("switchboard.health.check.latency").description("time to check one tenant")
+        .publishPercentileHistogram().register(meters);
+    for (HealthStatus status : HealthStatus.values()) {
+      Gauge.builder("switchboard.health.tenants", tracker, t -> t.settled().values().stream()
+          .filter(h -> h.getStatus() == status).count()).tag("status", status.name()).register(meters);
+    }
+  }
+
+  /** Checks the global credentials now and then once per period. */
+  public void watchGlobal(String accountSid, Secret token) {
+    timer.scheduleAtFixedRate(() -> workers.execute(() -> {
+      global = check.check(GLOBAL, accountSid, token);
+      log.info("Global Twilio credentials: {}", global.getStatus());
+    }), 0, period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public Optional<TenantHealth> global() {
+    return Optional.ofNullable(global);
   }
 
   /** Tells the scheduler of a config change (null: company deleted); a changed tenant is checked at once. */
   public void onCompany(String companyId, CompanyConfig config) {
     if (config == null) {
       companies.remove(companyId);
+      tracker.forget(companyId);
+      ScheduledFuture<?> schedule = schedules.remove(companyId);
+      if (schedule != null) {
+        schedule.cancel(false);
+      }
       return;
     }
     boolean known = companies.put(companyId, config) != null;
     submit(companyId);
     if (!known) {
       long offset = ThreadLocalRandom.current().nextLong(Math.max(1, period.toMillis()));
-      timer.scheduleAtFixedRate(() -> submit(companyId), offset, period.toMillis(), TimeUnit.MILLISECONDS);
+      schedules.put(companyId,
+          timer.scheduleAtFixedRate(() -> submit(companyId), offset, period.toMillis(), TimeUnit.MILLISECONDS));
     }
+  }
+
+  public Optional<CompanyConfig> company(String companyId) {
+    return Optional.ofNullable(companies.get(companyId));
   }
 
   private void submit(String companyId) {
@@ -59,7 +105,12 @@ public final class HealthScheduler implements AutoCloseable {
         return;
       }
       try {
-        publish.accept(check.check(config));
+        TenantHealth health = latency.record(() -> check.check(config));
+        publish.accept(health);
+        tracker.record(health).ifPresent(raised -> {
+          log.warn("{} for company {}: {}", raised.getType(), companyId, raised.getReason());
+          alert.accept(raised);
+        });
       } catch (RuntimeException e) {
         log.error("Health check of company {} failed: {}", companyId, e.getMessage());
       }

@@ -29,6 +29,7 @@ public final class SwitchboardServices implements AutoCloseable {
   private final int ingressPort;
   private final int resolverPort = FreePorts.next();
   private final int adminPort = FreePorts.next();
+  private final int healthPort = FreePorts.next();
   private final DemoTokens tokens = new DemoTokens();
   private final String publicBaseUrl;
 
@@ -63,10 +64,11 @@ public final class SwitchboardServices implements AutoCloseable {
           "switchboard.resolver.advertised-host-port", "127.0.0.1:" + services.resolverPort));
       services.run(CallHandlerApplication::builder, common, Map.of());
       services.run(IngressGatewayApplication::builder, common, Map.of("server.port", port));
-      services.run(HealthMonitorApplication::builder, common, Map.of("server.port", FreePorts.next()));
+      services.run(HealthMonitorApplication::builder, common, Map.of("server.port", services.healthPort,
+          "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
       services.run(CompanyAdminApplication::builder, common, Map.of("server.port", services.adminPort,
           "switchboard.admin.mongo-uri", stack.mongoUri(), "switchboard.admin.database", DATABASE,
-          "switchboard.admin.jwt-public-key", services.tokens.publicKeyPem(),
+          "switchboard.jwt-public-key", services.tokens.publicKeyPem(),
           // mongo-java-server does not honour partial indexes: the index would refuse every company
           // without phoneNumbers[]. Against MongoDB the index is on; the API's own check refuses
           // duplicates either way.
@@ -94,6 +96,11 @@ public final class SwitchboardServices implements AutoCloseable {
   /** The company configuration API. */
   public String adminUrl() {
     return "http://127.0.0.1:" + adminPort;
+  }
+
+  /** The health monitor's API. */
+  public String healthUrl() {
+    return "http://127.0.0.1:" + healthPort;
   }
 
   /** JWTs the company API accepts in this run. */

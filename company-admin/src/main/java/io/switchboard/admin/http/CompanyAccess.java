@@ -1,6 +1,6 @@
 package io.switchboard.admin.http;
 
-import java.util.List;
+import io.switchboard.domain.security.JwtApiSecurity;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.server.ResponseStatusException;
@@ -14,8 +14,7 @@ final class CompanyAccess {
   private CompanyAccess() {}
 
   static boolean isAdmin(Jwt jwt) {
-    List<String> roles = jwt.getClaimAsStringList("roles");
-    return roles != null && roles.contains("admin");
+    return JwtApiSecurity.isAdmin(jwt);
   }
 
   static void require(Jwt jwt, String companyId) {

@@ -5,6 +5,7 @@ import com.twilio.exception.ApiException;
 import com.twilio.rest.api.v2010.Account;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.CredentialException;
+import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.twilio.TenantCredentials;
 import io.switchboard.domain.twilio.TwilioClientFactory;
 import io.switchboard.schemas.tenants.CompanyConfig;
@@ -15,12 +16,15 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Checks one company's Twilio credentials by fetching its own account with its own client:
+ * Checks one set of Twilio credentials by fetching its own account with its own client:
  * HEALTHY when Twilio answers with an active account, DEGRADED when it does so slower than the
  * threshold, DOWN when the credentials are rejected, the account is suspended or closed, or the
- * API cannot be reached, NOT_CONFIGURED when the company has no credentials.
+ * API cannot be reached after retries (429, 5xx and connection failures are tried again),
+ * NOT_CONFIGURED when there are no credentials. The reason never contains a credential.
  */
 public final class CredentialCheck {
+
+  static final int ATTEMPTS = 3;
 
   private final CredentialCipher cipher;
   private final TwilioClientFactory clients;
@@ -40,32 +44,71 @@ public final class CredentialCheck {
     if (accountSid == null || company.getAuthToken() == null) {
       return health(companyId, HealthStatus.NOT_CONFIGURED, "no Twilio credentials configured", null, null);
     }
-    TenantCredentials credentials;
+    Secret token;
     try {
-      credentials = new TenantCredentials(companyId, accountSid, cipher.decrypt(companyId, company.getAuthToken()));
-    } catch (CredentialException | IllegalArgumentException e) {
+      token = cipher.decrypt(companyId, company.getAuthToken());
+    } catch (CredentialException e) {
       return health(companyId, HealthStatus.DOWN, e.getMessage(), null, null);
     }
+    return check(companyId, accountSid, token);
+  }
+
+  /** Checks credentials under a name of their own (a company id, or the global credentials' label). */
+  public TenantHealth check(String name, String accountSid, Secret token) {
+    TenantCredentials credentials;
+    try {
+      credentials = new TenantCredentials(name, accountSid, token);
+    } catch (IllegalArgumentException e) {
+      return health(name, HealthStatus.DOWN, e.getMessage(), null, null);
+    }
+    TenantHealth result = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      result = attempt(credentials);
+      if (!retriable(result) || attempt == ATTEMPTS) {
+        return result;
+      }
+      pause(200L * attempt);
+    }
+    return result;
+  }
+
+  private TenantHealth attempt(TenantCredentials credentials) {
+    String name = credentials.companyId();
     Instant started = clock.instant();
     try {
-      Account account = Account.fetcher(accountSid).fetch(clients.clientFor(credentials));
+      Account account = Account.fetcher(credentials.accountSid()).fetch(clients.clientFor(credentials));
       long latency = Duration.between(started, clock.instant()).toMillis();
       String status = account.getStatus() == null ? null : account.getStatus().toString();
       if (!"active".equalsIgnoreCase(status)) {
-        return health(companyId, HealthStatus.DOWN, "Twilio account is " + status, status, latency);
+        return health(name, HealthStatus.DOWN, "Twilio account is " + status, status, latency);
       }
       if (latency > degradedAfter.toMillis()) {
-        return health(companyId, HealthStatus.DEGRADED, "Twilio answered in " + latency + " ms", status, latency);
+        return health(name, HealthStatus.DEGRADED, "Twilio answered in " + latency + " ms", status, latency);
       }
-      return health(companyId, HealthStatus.HEALTHY, null, status, latency);
+      return health(name, HealthStatus.HEALTHY, null, status, latency);
     } catch (ApiException e) {
       long latency = Duration.between(started, clock.instant()).toMillis();
-      String reason = e.getStatusCode() != null && e.getStatusCode() == 401
-          ? "Twilio rejected the credentials (401)"
-          : "Twilio answered " + e.getStatusCode() + " (code " + e.getCode() + ")";
-      return health(companyId, HealthStatus.DOWN, reason, null, latency);
+      Integer code = e.getStatusCode();
+      String reason = code != null && code == 401 ? "Twilio rejected the credentials (401)"
+          : "Twilio answered " + code + " (code " + e.getCode() + ")";
+      return health(name, HealthStatus.DOWN, reason, null, latency);
     } catch (ApiConnectionException e) {
-      return health(companyId, HealthStatus.DOWN, "Twilio API unreachable", null, null);
+      return health(name, HealthStatus.DOWN, "Twilio API unreachable", null, null);
+    }
+  }
+
+  private static boolean retriable(TenantHealth health) {
+    String reason = health.getReason();
+    return health.getStatus() == HealthStatus.DOWN && reason != null
+        && (reason.startsWith("Twilio API unreachable") || reason.startsWith("Twilio answered 5")
+            || reason.startsWith("Twilio answered 429"));
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -49,7 +49,8 @@ public final class TwilioStandIn implements AutoCloseable {
 
   private final OpenApiContract contract;
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(8);
+  // Wide enough that a client exceeding its own concurrency cap would show in maxConcurrentRequests().
+  private final ExecutorService executor = Executors.newFixedThreadPool(32);
   private final Map<String, Account> accounts = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -60,7 +61,7 @@ public final class TwilioStandIn implements AutoCloseable {
   public TwilioStandIn(Path openApiSpec) {
     this.contract = OpenApiContract.load(openApiSpec);
     try {
-      this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+      this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot bind the Twilio stand-in", e);
     }

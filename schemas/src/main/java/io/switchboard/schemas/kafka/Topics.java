@@ -11,6 +11,7 @@ import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
 import io.switchboard.schemas.tenants.CompanyConfig;
+import io.switchboard.schemas.tenants.HealthAlert;
 import io.switchboard.schemas.tenants.NumberClaim;
 import io.switchboard.schemas.tenants.PhoneRoute;
 import io.switchboard.schemas.tenants.TenantHealth;
@@ -86,6 +87,11 @@ public final class Topics {
       "switchboard.side-effect-outcomes", Serdes.String(), SideEffectOutcome.class,
       TopicPolicy.compact(COPARTITIONED));
 
+  /** Alerts on transitions of a company's Twilio health. Key: company id. */
+  public static final Topic<String, HealthAlert> ALERTS = new Topic<>(
+      "switchboard.alerts", Serdes.String(), HealthAlert.class,
+      TopicPolicy.delete(COPARTITIONED, Duration.ofDays(30)));
+
   public static final Topic<String, byte[]> WEBHOOKS_DLT = deadLetters(WEBHOOKS);
   public static final Topic<String, byte[]> SIDE_EFFECTS_DLT = deadLetters(SIDE_EFFECTS);
   public static final Topic<String, byte[]> WEBHOOKS_RESOLVED_DLT = deadLetters(WEBHOOKS_RESOLVED);
@@ -95,7 +101,7 @@ public final class Topics {
   /** Every topic, in the order they are created. */
   public static final List<Topic<?, ?>> ALL = List.of(
       WEBHOOKS, WEBHOOKS_RESOLVED, WEBHOOKS_UNROUTABLE, REPLIES, COMPANY_CONFIG, NUMBER_CLAIMS,
-      PHONE_ROUTES, TENANT_HEALTH, CALL_EVENTS, DEFERRALS, SIDE_EFFECTS, SIDE_EFFECT_OUTCOMES,
+      PHONE_ROUTES, TENANT_HEALTH, CALL_EVENTS, DEFERRALS, SIDE_EFFECTS, SIDE_EFFECT_OUTCOMES, ALERTS,
       WEBHOOKS_DLT, WEBHOOKS_RESOLVED_DLT, WEBHOOKS_UNROUTABLE_DLT, COMPANY_CONFIG_DLT, SIDE_EFFECTS_DLT);
 
   /** The dead-letter topic of a source topic: the failed record's bytes, with the reason in headers. */

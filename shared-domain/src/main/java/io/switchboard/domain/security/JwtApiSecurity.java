@@ -1,28 +1,32 @@
-package io.switchboard.admin.http;
+package io.switchboard.domain.security;
 
-import io.switchboard.admin.AdminProperties;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Every company API call carries a JWT signed with the configured RSA key (a stateless bearer-token
- * API: no session, no CSRF). Which company a caller may touch is decided per request by
- * {@link CompanyAccess}.
+ * Bearer-token security for Switchboard's HTTP APIs: every request carries a JWT signed with the
+ * RSA key whose public half is {@code switchboard.jwt-public-key} (stateless: no session, no CSRF).
+ * Roles come from the {@code roles} claim; a company user's company from {@code companyId}.
  */
 @Configuration(proxyBeanMethods = false)
-public class SecurityConfig {
+@EnableWebSecurity
+public class JwtApiSecurity {
 
   @Bean
-  SecurityFilterChain api(HttpSecurity http) throws Exception {
+  SecurityFilterChain jwtApi(HttpSecurity http) throws Exception {
     return http
         .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
         .oauth2ResourceServer(oauth -> oauth.jwt(jwt -> { }))
@@ -32,10 +36,16 @@ public class SecurityConfig {
   }
 
   @Bean
-  JwtDecoder jwtDecoder(AdminProperties props) throws Exception {
-    String pem = props.jwtPublicKey().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+  JwtDecoder jwtDecoder(@Value("${switchboard.jwt-public-key}") String publicKeyPem) throws Exception {
+    String pem = publicKeyPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA")
         .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(pem)));
     return NimbusJwtDecoder.withPublicKey(key).build();
+  }
+
+  /** True when the token's roles include admin. */
+  public static boolean isAdmin(Jwt jwt) {
+    List<String> roles = jwt.getClaimAsStringList("roles");
+    return roles != null && roles.contains("admin");
   }
 }

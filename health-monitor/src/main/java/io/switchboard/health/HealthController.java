@@ -1,0 +1,33 @@
+package io.switchboard.health;
+
+import io.switchboard.domain.security.JwtApiSecurity;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Operators' view of Twilio health, for admins only. */
+@RestController
+public class HealthController {
+
+  private final HealthScheduler scheduler;
+  private final HealthTracker tracker;
+
+  public HealthController(HealthScheduler scheduler, HealthTracker tracker) {
+    this.scheduler = scheduler;
+    this.tracker = tracker;
+  }
+
+  @GetMapping("/api/admin/notifications/dependency-health")
+  public ResponseEntity<Map<String, Object>> dependencyHealth(@AuthenticationPrincipal Jwt jwt) {
+    if (!JwtApiSecurity.isAdmin(jwt)) {
+      return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", "admin only"));
+    }
+    return ResponseEntity.ok(DependencyHealthReport.build(scheduler.global(), tracker.settled(),
+        companyId -> scheduler.company(companyId).map(c -> c.getRouting().getCompanyName())
+            .filter(name -> name != null && !name.isBlank()).orElse(companyId)));
+  }
+}
