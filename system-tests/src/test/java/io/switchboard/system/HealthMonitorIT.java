@@ -116,10 +116,13 @@ class HealthMonitorIT {
       }
 
       Map<String, Integer> checks = new HashMap<>();
+      Map<String, List<java.time.Instant>> times = new HashMap<>();
       for (int i = 0; i < 300; i++) {
         checks.clear();
+        times.clear();
         for (ConsumerRecord<String, TenantHealth> r : TopicTables.readAll(stack.kafkaClients(), Topics.TENANT_HEALTH)) {
           checks.merge(r.key(), 1, Integer::sum);
+          times.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getCheckedAt());
         }
         if (checks.size() == tenants && checks.values().stream().allMatch(n -> n >= 2)) {
           break;
@@ -128,9 +131,18 @@ class HealthMonitorIT {
       }
       assertThat(checks).hasSize(tenants);
       assertThat(checks.values()).as("every tenant checked again by its schedule").allMatch(n -> n >= 2);
+      long longestGap = times.values().stream().flatMap(list -> {
+        List<java.time.Instant> sorted = list.stream().sorted().toList();
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < sorted.size(); i++) {
+          gaps.add(Duration.between(sorted.get(i - 1), sorted.get(i)).toMillis());
+        }
+        return gaps.stream();
+      }).mapToLong(Long::longValue).max().orElse(0);
+      assertThat(longestGap).as("longest time between two checks of a tenant, ms").isLessThanOrEqualTo(6_000 + 1_000);
       assertThat(stack.twilio().maxConcurrentRequests()).isBetween(1, cap);
-      System.out.printf("health: %d tenants, each checked at least twice, at most %d checks in flight (cap %d)%n",
-          tenants, stack.twilio().maxConcurrentRequests(), cap);
+      System.out.printf("health: %d tenants, each checked at least twice, longest gap %d ms (period 6000 ms), "
+          + "at most %d checks in flight (cap %d)%n", tenants, longestGap, stack.twilio().maxConcurrentRequests(), cap);
     }
   }
 
