@@ -79,6 +79,7 @@ public final class SwitchboardLocal implements Callable<Integer> {
       services = SwitchboardServices.start(stack, publicBaseUrl, overrides);
       demo.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
       awaitRoutes(stack.kafkaClients(), Set.of(demo.numbers().get(0), demo.numbers().get(1), "+15551234567"));
+      writeEndpoints(stack);
       printWelcome(stack, services, demo);
       SwitchboardServices running = services;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -96,6 +97,14 @@ public final class SwitchboardLocal implements Callable<Integer> {
       stack.close();
       throw e;
     }
+  }
+
+  /** Where the operator commands find this stack when given no cluster (see ClusterOptions). */
+  private static void writeEndpoints(LocalStack stack) throws java.io.IOException {
+    Path file = Path.of(".switchboard-local", "endpoints.properties");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "bootstrap.servers=" + stack.bootstrapServers() + "\nregistry.url=" + stack.registryUrl()
+        + "\n");
   }
 
   private static Path defaultSharedDir() {

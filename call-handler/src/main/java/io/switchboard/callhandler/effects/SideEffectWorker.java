@@ -88,7 +88,9 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
   public SideEffectWorker prepare() {
     companies = new TopicReplica<>(Topics.COMPANY_CONFIG, clients, (id, config) -> { }).start(Duration.ofSeconds(60));
     outcomeReplica = new TopicReplica<>(Topics.SIDE_EFFECT_OUTCOMES, clients, (id, outcome) -> {
-      if (outcome != null) {
+      if (outcome == null) {
+        outcomes.remove(id);
+      } else {
         outcomes.merge(id, outcome, SideEffectWorker::later);
       }
     }).start(Duration.ofSeconds(60));
@@ -142,17 +144,23 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
 
   private void accept(SideEffect effect, ConsumerRecord<String, byte[]> record, TopicPartition partition) {
     SideEffectOutcome known = outcomes.get(effect.getEffectId());
-    if (known != null && known.getStatus() != SideEffectStatus.STARTED) {
+    boolean forced = record.headers().lastHeader(DeadLetterHeaders.REDRIVE_FORCE) != null;
+    if (known != null && (known.getStatus() == SideEffectStatus.APPLIED
+        || (!forced && known.getStatus() != SideEffectStatus.STARTED))) {
       log.info("Side effect {} already {}; not performed again", effect.getEffectId(), known.getStatus());
       offsets.finished(partition, record.offset());
       return;
     }
-    if (known != null) {
+    if (known != null && !forced) {
       record(effect, SideEffectStatus.UNKNOWN, known.getAttempts(), null,
           "the worker stopped after starting it: Twilio may or may not have acted; not retried");
       deadLetter(record.key(), record.value(), record, "outcome unknown after a restart; check Twilio before redriving");
       offsets.finished(partition, record.offset());
       return;
+    }
+    if (forced) {
+      log.warn("Side effect {} sent back by an operator after {}; performing it", effect.getEffectId(),
+          known == null ? "no outcome" : known.getStatus());
     }
     lanes.submit(effect.getCompanyId(), new Attempts(effect, record, partition));
   }

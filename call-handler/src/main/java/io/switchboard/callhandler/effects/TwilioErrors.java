@@ -47,6 +47,9 @@ public final class TwilioErrors {
     if (error instanceof ApiException api) {
       return "Twilio answered " + api.getStatusCode() + " (code " + api.getCode() + "): " + api.getMessage();
     }
-    return error.getClass().getSimpleName() + ": " + error.getMessage();
+    if (error instanceof ApiConnectionException) {
+      return "Twilio API unreachable: " + error.getMessage();
+    }
+    return String.valueOf(error.getMessage());
   }
 }

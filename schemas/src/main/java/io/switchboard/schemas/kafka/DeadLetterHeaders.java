@@ -18,6 +18,13 @@ public final class DeadLetterHeaders {
   public static final String REASON = "switchboard.dlt.reason";
   public static final String EXCEPTION = "switchboard.dlt.exception";
   public static final String FAILED_AT = "switchboard.dlt.failed-at";
+  /** On a record sent back by an operator: where it was dead-lettered. */
+  public static final String REDRIVEN_FROM = "switchboard.redriven-from";
+  /**
+   * On a side effect sent back by an operator who checked Twilio: perform it although it has a
+   * FAILED or UNKNOWN outcome. An APPLIED effect is never performed again.
+   */
+  public static final String REDRIVE_FORCE = "switchboard.redrive.force";
 
   private DeadLetterHeaders() {}
 

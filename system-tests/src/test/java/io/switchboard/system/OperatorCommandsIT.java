@@ -1,0 +1,122 @@
+package io.switchboard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.switchboard.cli.SwitchboardCli;
+import io.switchboard.local.SwitchboardServices;
+import io.switchboard.local.twilio.TwilioStandIn;
+import io.switchboard.schemas.events.SideEffect;
+import io.switchboard.schemas.events.SideEffectKind;
+import io.switchboard.schemas.kafka.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An operator finds a message that failed because its company had no credentials, reads why, fixes
+ * the company, and sends the message back: it is sent once. The health table lists the companies.
+ */
+class OperatorCommandsIT {
+
+  @Test
+  void shouldListShowAndRedriveADeadLetteredMessageOnceItsCauseIsFixed() throws Exception {
+    var stack = SharedStack.stack();
+    SharedStack.services();
+    String company = "operator-" + ThreadLocalRandom.current().nextInt(1_000_000);
+    String accountSid = String.format("AC%032d", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+    String number = "+1555404" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+    try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
+      var companies = mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies");
+      companies.insertOne(new Document("_id", company).append("twilioConfig", new Document("accountSid", accountSid)
+          .append("phoneNumber", number).append("callRoutingMode", "voicemail")));
+      TopicTables.awaitTable(stack.kafkaClients(), Topics.COMPANY_CONFIG, t -> t.get(company) != null,
+          Duration.ofSeconds(20));
+      String effectId = "SEND_SMS:" + company;
+      try (KafkaProducer<String, SideEffect> producer = stack.kafkaClients().producer(Topics.SIDE_EFFECTS, "it")) {
+        producer.send(new ProducerRecord<>(Topics.SIDE_EFFECTS.name(), effectId, SideEffect.newBuilder()
+            .setEffectId(effectId).setKind(SideEffectKind.SEND_SMS).setEventId(company).setCompanyId(company)
+            .setTo("+15557654321").setFrom(number).setBody("Thanks for calling").setRequestedAt(Instant.now()).build()))
+            .get();
+      }
+
+      String line = null;
+      for (int i = 0; i < 100 && line == null; i++) {
+        line = run("dlt", "list", "--topic", Topics.SIDE_EFFECTS_DLT.name()).lines()
+            .filter(l -> l.contains("key=" + effectId)).findFirst().orElse(null);
+        TopicTables.sleep(line == null ? 200 : 0);
+      }
+      assertThat(line).as("dead-lettered effect").isNotNull().contains("has no Twilio credentials")
+          .contains("from " + Topics.SIDE_EFFECTS.name());
+      Matcher position = Pattern.compile("^(\\S+) (\\d+) (\\d+) ").matcher(line);
+      assertThat(position.find()).isTrue();
+      String[] where = {position.group(1), position.group(2), position.group(3)};
+
+      String shown = run("dlt", "show", where[0], where[1], where[2]);
+      assertThat(shown).contains("switchboard.dlt.reason = company " + company + " has no Twilio credentials")
+          .contains("Thanks for calling");
+
+      stack.twilio().register(accountSid, "o".repeat(32), TwilioStandIn.Behaviour.OK);
+      companies.updateOne(Filters.eq("_id", company), Updates.set("twilioConfig.authToken", "o".repeat(32)));
+      TopicTables.awaitTable(stack.kafkaClients(), Topics.COMPANY_CONFIG,
+          t -> t.get(company) != null && t.get(company).getAuthToken() != null, Duration.ofSeconds(20));
+      TopicTables.sleep(500);
+
+      assertThat(run("dlt", "redrive", where[0], where[1], where[2], "--force")).contains("back to "
+          + Topics.SIDE_EFFECTS.name());
+      List<TwilioStandIn.Received> sent = List.of();
+      for (int i = 0; i < 100 && sent.isEmpty(); i++) {
+        TopicTables.sleep(100);
+        sent = stack.twilio().received().stream().filter(r -> accountSid.equals(r.authUser())
+            && r.template() != null && r.template().endsWith("/Messages.json") && r.status() == 200).toList();
+      }
+      TopicTables.sleep(1_000);
+      sent = stack.twilio().received().stream().filter(r -> accountSid.equals(r.authUser())
+          && r.template() != null && r.template().endsWith("/Messages.json") && r.status() == 200).toList();
+      assertThat(sent).hasSize(1);
+      assertThat(sent.get(0).form()).containsEntry("From", List.of(number));
+
+      assertThat(run("dlt", "redrive", where[0], where[1], where[2], "--force")).contains("back to");
+      TopicTables.sleep(2_000);
+      assertThat(stack.twilio().received().stream().filter(r -> accountSid.equals(r.authUser())
+          && r.template() != null && r.template().endsWith("/Messages.json") && r.status() == 200))
+          .as("an applied message is never sent again, even when forced").hasSize(1);
+    }
+    assertThat(run("tenants", "health")).startsWith("COMPANY").contains("companies");
+  }
+
+  @Test
+  void shouldSayInOneLineWhatIsWrongWithoutAStackTrace() {
+    StringWriter err = new StringWriter();
+    int code = SwitchboardCli.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
+        .execute("dlt", "show", Topics.SIDE_EFFECTS_DLT.name(), "0", "999999", "--bootstrap-servers",
+            SharedStack.stack().bootstrapServers(), "--registry-url", SharedStack.stack().registryUrl());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().trim()).isEqualTo("switchboard: no record at " + Topics.SIDE_EFFECTS_DLT.name()
+        + "-0@999999").doesNotContain("\tat ");
+  }
+
+  private static String run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
+        "--bootstrap-servers", SharedStack.stack().bootstrapServers(), "--registry-url",
+        SharedStack.stack().registryUrl())).toArray(String[]::new);
+    int code = SwitchboardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
+    assertThat(code).as("exit code; stderr: %s", err).isZero();
+    return out.toString();
+  }
+}
