@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** {@code switchboard}: the operators' command line. Errors are one line; {@code --verbose} adds the stack trace. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, subcommands = {ExplainCommand.class,
     ConflictsCommand.class, CredentialsCommand.class, KeysCommand.class, DltCommand.class,
-    TenantsCommand.class},
+    TenantsCommand.class, ReplayCommand.class},
     description = "Operate Switchboard: explain how numbers route, maintain stored credentials and keys.")
 public final class SwitchboardCli {
 
