@@ -7,8 +7,8 @@ import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
 import java.time.Instant;
 import java.util.ArrayList;
+import io.switchboard.domain.twilio.FormFields;
 import java.util.List;
-import java.util.Map;
 
 /** The facts the call-handler adds to a company's call archive for one webhook. */
 public final class CallEvents {
@@ -25,26 +25,26 @@ public final class CallEvents {
           .setRoutingMode(resolved.getRoute().getRoutingMode()).build());
       case SMS -> events.add(fact.setType(CallEventType.SMS_RECEIVED).build());
       case CALL_STATUS -> {
-        String status = first(event.getParams(), "CallStatus");
+        String status = FormFields.first(event.getParams(), "CallStatus");
         fact.setCallStatus(status);
         if ("completed".equals(status)) {
           events.add(fact.setType(CallEventType.CALL_COMPLETED)
-              .setDurationSeconds(integer(first(event.getParams(), "CallDuration"))).build());
+              .setDurationSeconds(integer(FormFields.first(event.getParams(), "CallDuration"))).build());
         } else {
           events.add(fact.setType(CallEventType.CALL_STATUS_CHANGED).build());
         }
       }
       case RECORDING_STATUS -> {
-        if ("completed".equals(first(event.getParams(), "RecordingStatus"))) {
+        if ("completed".equals(FormFields.first(event.getParams(), "RecordingStatus"))) {
           events.add(fact.setType(CallEventType.RECORDING_AVAILABLE)
-              .setRecordingSid(first(event.getParams(), "RecordingSid"))
-              .setRecordingUrl(first(event.getParams(), "RecordingUrl"))
-              .setDurationSeconds(integer(first(event.getParams(), "RecordingDuration"))).build());
+              .setRecordingSid(FormFields.first(event.getParams(), "RecordingSid"))
+              .setRecordingUrl(FormFields.first(event.getParams(), "RecordingUrl"))
+              .setDurationSeconds(integer(FormFields.first(event.getParams(), "RecordingDuration"))).build());
         }
       }
       case TRANSCRIPTION -> events.add(fact.setType(CallEventType.TRANSCRIPTION_AVAILABLE)
-          .setRecordingSid(first(event.getParams(), "RecordingSid"))
-          .setTranscriptionText(first(event.getParams(), "TranscriptionText")).build());
+          .setRecordingSid(FormFields.first(event.getParams(), "RecordingSid"))
+          .setTranscriptionText(FormFields.first(event.getParams(), "TranscriptionText")).build());
       default -> {
         // Dial actions are recorded through the call's status and recording callbacks.
       }
@@ -82,8 +82,8 @@ public final class CallEvents {
         .setCallSid(event.getCallSid())
         .setMessageSid(event.getMessageSid())
         .setTenantNumber(event.getTenantNumber())
-        .setFrom(first(event.getParams(), "From"))
-        .setTo(first(event.getParams(), "To"))
+        .setFrom(FormFields.first(event.getParams(), "From"))
+        .setTo(FormFields.first(event.getParams(), "To"))
         .setOccurredAt(now)
         .setReplay(event.getReplay());
   }
@@ -94,11 +94,6 @@ public final class CallEvents {
     } catch (NumberFormatException e) {
       return null;
     }
-  }
-
-  private static String first(Map<String, List<String>> params, String name) {
-    List<String> values = params.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
 }

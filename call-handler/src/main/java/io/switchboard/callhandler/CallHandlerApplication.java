@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import io.switchboard.domain.config.BackgroundLoop;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.schemas.kafka.KafkaClients;
 import java.time.Clock;
@@ -21,7 +22,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
@@ -73,60 +73,12 @@ public class CallHandlerApplication {
   }
 
   @Bean
-  SmartLifecycle sideEffectLifecycle(SideEffectWorker worker) {
-    return new SmartLifecycle() {
-      private Thread thread;
-
-      @Override
-      public void start() {
-        thread = new Thread(worker, "side-effect-worker");
-        thread.start();
-      }
-
-      @Override
-      public void stop() {
-        worker.stop();
-        try {
-          thread.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        thread = null;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return thread != null;
-      }
-    };
+  BackgroundLoop sideEffectLifecycle(SideEffectWorker worker) {
+    return new BackgroundLoop("side-effect-worker", worker, worker::stop);
   }
 
   @Bean
-  SmartLifecycle callHandlerLifecycle(CallHandlerLoop loop) {
-    return new SmartLifecycle() {
-      private Thread thread;
-
-      @Override
-      public void start() {
-        thread = new Thread(loop, "call-handler");
-        thread.start();
-      }
-
-      @Override
-      public void stop() {
-        loop.stop();
-        try {
-          thread.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        thread = null;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return thread != null;
-      }
-    };
+  BackgroundLoop callHandlerLifecycle(CallHandlerLoop loop) {
+    return new BackgroundLoop("call-handler", loop, loop::stop);
   }
 }

@@ -11,6 +11,7 @@ import com.twilio.twiml.voice.Parameter;
 import com.twilio.twiml.voice.Record;
 import com.twilio.twiml.voice.Say;
 import com.twilio.twiml.voice.Stream;
+import io.switchboard.domain.twilio.FormFields;
 import io.switchboard.schemas.common.RoutingMode;
 import io.switchboard.schemas.common.RoutingSnapshot;
 import io.switchboard.schemas.common.WebhookKind;
@@ -74,7 +75,7 @@ public final class TwimlFactory {
         yield new Answer(response.toXml(), warnings);
       }
       case DIAL_ACTION -> {
-        String status = first(event, "DialCallStatus");
+        String status = FormFields.first(event.getParams(), "DialCallStatus");
         VoiceResponse response = status != null && ANSWERED.contains(status)
             ? new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build()
             : voicemail(route, rootEventId(event), warnings);
@@ -179,11 +180,6 @@ public final class TwimlFactory {
       response.message(new Message.Builder(reply).build());
     }
     return response.build().toXml();
-  }
-
-  private static String first(WebhookReceived event, String name) {
-    List<String> values = event.getParams().get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   private static Parameter parameter(String name, String value) {

@@ -2,6 +2,7 @@ package io.switchboard.mirror;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.switchboard.domain.config.BackgroundLoop;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.phone.PhoneNumbers;
@@ -18,7 +19,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
@@ -62,31 +62,7 @@ public class ConfigMirrorApplication {
   }
 
   @Bean
-  SmartLifecycle mirrorLifecycle(ConfigMirror mirror) {
-    return new SmartLifecycle() {
-      private Thread thread;
-
-      @Override
-      public void start() {
-        thread = new Thread(mirror, "config-mirror");
-        thread.start();
-      }
-
-      @Override
-      public void stop() {
-        mirror.stop();
-        try {
-          thread.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        thread = null;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return thread != null;
-      }
-    };
+  BackgroundLoop mirrorLifecycle(ConfigMirror mirror) {
+    return new BackgroundLoop("config-mirror", mirror, mirror::stop);
   }
 }

@@ -26,6 +26,7 @@ import io.switchboard.schemas.tenants.PhoneNumberEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import io.switchboard.domain.twilio.FormFields;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,14 +128,15 @@ public final class WebhookIntake {
     Map<String, List<String>> params = request.params();
     WebhookKind kind = request.kind();
     boolean callback = request.callbackCompanyId() != null;
-    String rawAddress = first(params, outboundApi(params) ? "From" : "To");
+    String rawAddress = FormFields.first(params, outboundApi(params) ? "From" : "To");
     WebhookReceived.Builder event = WebhookReceived.newBuilder()
         .setEventId(eventId)
         .setKind(kind)
         .setRawTenantAddress(rawAddress)
-        .setCallSid(first(params, "CallSid"))
-        .setMessageSid(Optional.ofNullable(first(params, "MessageSid")).orElse(first(params, "SmsSid")))
-        .setAccountSid(first(params, "AccountSid"))
+        .setCallSid(FormFields.first(params, "CallSid"))
+        .setMessageSid(Optional.ofNullable(FormFields.first(params, "MessageSid"))
+            .orElse(FormFields.first(params, "SmsSid")))
+        .setAccountSid(FormFields.first(params, "AccountSid"))
         .setParentEventId(request.callbackEventId())
         .setRequestUrl(request.publicUrl())
         .setParams(params)
@@ -272,7 +274,7 @@ public final class WebhookIntake {
         .setCallSid(event.getCallSid())
         .setMessageSid(event.getMessageSid())
         .setTenantNumber(event.getTenantNumber())
-        .setFrom(first(event.getParams(), "From"))
+        .setFrom(FormFields.first(event.getParams(), "From"))
         .setDeferredAt(clock.instant())
         .build());
   }
@@ -287,8 +289,8 @@ public final class WebhookIntake {
         .setCallSid(event.getCallSid())
         .setCompanyId(companyId)
         .setTenantNumber(event.getTenantNumber())
-        .setFrom(first(event.getParams(), "From"))
-        .setTo(first(event.getParams(), "To"))
+        .setFrom(FormFields.first(event.getParams(), "From"))
+        .setTo(FormFields.first(event.getParams(), "To"))
         .setOccurredAt(clock.instant())
         .build());
   }
@@ -306,10 +308,10 @@ public final class WebhookIntake {
   private static String missingField(WebhookKind kind, Map<String, List<String>> params, String rawAddress,
       boolean callback) {
     if (kind == WebhookKind.SMS) {
-      if (first(params, "MessageSid") == null && first(params, "SmsSid") == null) {
+      if (FormFields.first(params, "MessageSid") == null && FormFields.first(params, "SmsSid") == null) {
         return "MessageSid";
       }
-    } else if (first(params, "CallSid") == null) {
+    } else if (FormFields.first(params, "CallSid") == null) {
       return "CallSid";
     }
     if (rawAddress == null && !callback) {
@@ -328,11 +330,7 @@ public final class WebhookIntake {
   }
 
   private static boolean outboundApi(Map<String, List<String>> params) {
-    return "outbound-api".equals(first(params, "Direction"));
+    return "outbound-api".equals(FormFields.first(params, "Direction"));
   }
 
-  static String first(Map<String, List<String>> params, String name) {
-    List<String> values = params.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
-  }
 }

@@ -56,35 +56,38 @@ final class CredentialsCommand {
     out.flush();
   }
 
-  @Command(name = "migrate", mixinStandardHelpOptions = true,
-      description = "Encrypt every legacy plaintext Auth Token with the keyset's primary key.")
-  static final class Migrate implements Callable<Integer> {
+  /** One rewrite of the stored tokens, reported per company. */
+  private abstract static class Rewrite implements Callable<Integer> {
     @Mixin
     Target target;
 
     @Spec
     CommandSpec spec;
 
+    abstract boolean migrate();
+
     @Override
     public Integer call() throws Exception {
-      report(spec.commandLine().getOut(), target.run(true), target.dryRun);
+      report(spec.commandLine().getOut(), target.run(migrate()), target.dryRun);
       return 0;
+    }
+  }
+
+  @Command(name = "migrate", mixinStandardHelpOptions = true,
+      description = "Encrypt every legacy plaintext Auth Token with the keyset's primary key.")
+  static final class Migrate extends Rewrite {
+    @Override
+    boolean migrate() {
+      return true;
     }
   }
 
   @Command(name = "re-encrypt", mixinStandardHelpOptions = true,
       description = "Encrypt again, with the primary key, every token encrypted with an older key.")
-  static final class ReEncrypt implements Callable<Integer> {
-    @Mixin
-    Target target;
-
-    @Spec
-    CommandSpec spec;
-
+  static final class ReEncrypt extends Rewrite {
     @Override
-    public Integer call() throws Exception {
-      report(spec.commandLine().getOut(), target.run(false), target.dryRun);
-      return 0;
+    boolean migrate() {
+      return false;
     }
   }
 }

@@ -1,12 +1,12 @@
 package io.switchboard.cli;
 
+import io.switchboard.schemas.kafka.TopicScan;
 import io.switchboard.schemas.common.WebhookKind;
 import io.switchboard.schemas.events.WebhookReceived;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.PhoneRoute;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,29 +107,24 @@ final class ReplayCommand implements Callable<Integer> {
   private List<ConsumerRecord<String, WebhookReceived>> select(KafkaClients clients) {
     List<ConsumerRecord<String, WebhookReceived>> selected = new ArrayList<>();
     try (KafkaConsumer<String, WebhookReceived> consumer = clients.consumer(Topics.WEBHOOKS, null, "switchboard-replay")) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.WEBHOOKS.name(), Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      if (from != null) {
-        Map<TopicPartition, Long> times = new HashMap<>();
-        partitions.forEach(p -> times.put(p, from.toEpochMilli()));
-        consumer.offsetsForTimes(times).forEach((p, offset) -> {
-          if (offset != null) {
-            consumer.seek(p, offset.offset());
-          } else {
-            consumer.seekToEnd(List.of(p));
-          }
-        });
-      }
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-        for (ConsumerRecord<String, WebhookReceived> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() != null && !record.value().getReplay() && matches(record.value())) {
-            selected.add(record);
-          }
+      TopicScan.readToEnd(consumer, List.of(Topics.WEBHOOKS.name()), partitions -> {
+        consumer.seekToBeginning(partitions);
+        if (from != null) {
+          Map<TopicPartition, Long> times = new HashMap<>();
+          partitions.forEach(p -> times.put(p, from.toEpochMilli()));
+          consumer.offsetsForTimes(times).forEach((p, offset) -> {
+            if (offset != null) {
+              consumer.seek(p, offset.offset());
+            } else {
+              consumer.seekToEnd(List.of(p));
+            }
+          });
         }
-      }
+      }, record -> {
+        if (record.value() != null && !record.value().getReplay() && matches(record.value())) {
+          selected.add(record);
+        }
+      });
     }
     return selected;
   }
@@ -145,20 +140,13 @@ final class ReplayCommand implements Callable<Integer> {
   private static Map<String, PhoneRoute> routes(KafkaClients clients) {
     Map<String, PhoneRoute> routes = new HashMap<>();
     try (KafkaConsumer<String, PhoneRoute> consumer = clients.consumer(Topics.PHONE_ROUTES, null, "switchboard-replay")) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.PHONE_ROUTES.name(), Duration.ofSeconds(10))
-          .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value() == null) {
-            routes.remove(r.key());
-          } else {
-            routes.put(r.key(), r.value());
-          }
-        });
-      }
+      TopicScan.readToEnd(consumer, List.of(Topics.PHONE_ROUTES.name()), r -> {
+        if (r.value() == null) {
+          routes.remove(r.key());
+        } else {
+          routes.put(r.key(), r.value());
+        }
+      });
     }
     return routes;
   }

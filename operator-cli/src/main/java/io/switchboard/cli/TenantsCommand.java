@@ -1,15 +1,14 @@
 package io.switchboard.cli;
 
+import io.switchboard.schemas.kafka.TopicScan;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.TenantHealth;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,20 +32,13 @@ final class TenantsCommand {
       Map<String, TenantHealth> latest = new TreeMap<>();
       try (KafkaConsumer<String, TenantHealth> consumer = cluster.clients().consumer(Topics.TENANT_HEALTH, null,
           "switchboard-cli")) {
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.TENANT_HEALTH.name(), Duration.ofSeconds(10))
-            .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-          consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-            if (r.value() == null) {
-              latest.remove(r.key());
-            } else {
-              latest.put(r.key(), r.value());
-            }
-          });
-        }
+        TopicScan.readToEnd(consumer, List.of(Topics.TENANT_HEALTH.name()), r -> {
+          if (r.value() == null) {
+            latest.remove(r.key());
+          } else {
+            latest.put(r.key(), r.value());
+          }
+        });
       }
       PrintWriter out = spec.commandLine().getOut();
       out.printf("%-26s %-15s %-10s %8s  %-24s %s%n", "COMPANY", "STATUS", "ACCOUNT", "LATENCY", "CHECKED", "REASON");

@@ -1,5 +1,6 @@
 package io.switchboard.system;
 
+import io.switchboard.schemas.kafka.TopicScan;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /** Reads a topic from the beginning, as a table (latest value per key) or as the list of its records. */
 final class TopicTables {
@@ -22,14 +22,7 @@ final class TopicTables {
   static <V> List<ConsumerRecord<String, V>> readAll(KafkaClients clients, Topic<String, V> topic) {
     List<ConsumerRecord<String, V>> records = new ArrayList<>();
     try (KafkaConsumer<String, V> consumer = clients.consumer(topic, null, "test-reader")) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-      }
+      TopicScan.readToEnd(consumer, List.of(topic.name()), records::add);
     }
     return records;
   }

@@ -1,9 +1,9 @@
 package io.switchboard.mirror.kafka;
 
+import io.switchboard.schemas.kafka.TopicScan;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** Writes company configs and tombstones, waiting for each to be acknowledged by all in-sync replicas. */
@@ -47,14 +46,8 @@ public final class CompanyConfigPublisher implements AutoCloseable {
     Map<String, Boolean> present = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients.consumerProperties(null, "config-mirror-keys"),
         Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.COMPANY_CONFIG.name(), Duration.ofSeconds(30))
-          .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> present.put(r.key(), r.value() != null));
-      }
+      TopicScan.readToEnd(consumer, List.of(Topics.COMPANY_CONFIG.name()),
+          r -> present.put(r.key(), r.value() != null));
     }
     Set<String> ids = new HashSet<>();
     present.forEach((id, live) -> {

@@ -61,18 +61,18 @@ public final class CredentialCheck {
     } catch (IllegalArgumentException e) {
       return health(name, HealthStatus.DOWN, e.getMessage(), null, null);
     }
-    TenantHealth result = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    Attempt result = attempt(credentials);
+    for (int attempt = 2; attempt <= ATTEMPTS && result.retriable(); attempt++) {
+      pause(200L * (attempt - 1));
       result = attempt(credentials);
-      if (!retriable(result) || attempt == ATTEMPTS) {
-        return result;
-      }
-      pause(200L * attempt);
     }
-    return result;
+    return result.health();
   }
 
-  private TenantHealth attempt(TenantCredentials credentials) {
+  /** One check's result, and whether Twilio's answer (429, 5xx, no answer) deserves another try. */
+  private record Attempt(TenantHealth health, boolean retriable) {}
+
+  private Attempt attempt(TenantCredentials credentials) {
     String name = credentials.companyId();
     Instant started = clock.instant();
     try {
@@ -80,28 +80,23 @@ public final class CredentialCheck {
       long latency = Duration.between(started, clock.instant()).toMillis();
       String status = account.getStatus() == null ? null : account.getStatus().toString();
       if (!"active".equalsIgnoreCase(status)) {
-        return health(name, HealthStatus.DOWN, "Twilio account is " + status, status, latency);
+        return new Attempt(health(name, HealthStatus.DOWN, "Twilio account is " + status, status, latency), false);
       }
       if (latency > degradedAfter.toMillis()) {
-        return health(name, HealthStatus.DEGRADED, "Twilio answered in " + latency + " ms", status, latency);
+        return new Attempt(health(name, HealthStatus.DEGRADED, "Twilio answered in " + latency + " ms", status,
+            latency), false);
       }
-      return health(name, HealthStatus.HEALTHY, null, status, latency);
+      return new Attempt(health(name, HealthStatus.HEALTHY, null, status, latency), false);
     } catch (ApiException e) {
       long latency = Duration.between(started, clock.instant()).toMillis();
       Integer code = e.getStatusCode();
       String reason = code != null && code == 401 ? "Twilio rejected the credentials (401)"
           : "Twilio answered " + code + " (code " + e.getCode() + ")";
-      return health(name, HealthStatus.DOWN, reason, null, latency);
+      boolean retriable = code == null || code == 429 || code >= 500;
+      return new Attempt(health(name, HealthStatus.DOWN, reason, null, latency), retriable);
     } catch (ApiConnectionException e) {
-      return health(name, HealthStatus.DOWN, "Twilio API unreachable", null, null);
+      return new Attempt(health(name, HealthStatus.DOWN, "Twilio API unreachable", null, null), true);
     }
-  }
-
-  private static boolean retriable(TenantHealth health) {
-    String reason = health.getReason();
-    return health.getStatus() == HealthStatus.DOWN && reason != null
-        && (reason.startsWith("Twilio API unreachable") || reason.startsWith("Twilio answered 5")
-            || reason.startsWith("Twilio answered 429"));
   }
 
   private static void pause(long millis) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import io.switchboard.domain.twilio.FormFields;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -181,7 +182,7 @@ public final class TwilioStandIn implements AutoCloseable {
       node.put("sid", match.pathParams().get("Sid")).put("account_sid", accountSid).put("status", "in-progress");
     } else if (template.endsWith("/Messages.json")) {
       node.put("sid", String.format("SM%032d", sequence.incrementAndGet())).put("account_sid", accountSid)
-          .put("to", first(form, "To")).put("from", first(form, "From")).put("body", first(form, "Body"))
+          .put("to", FormFields.first(form, "To")).put("from", FormFields.first(form, "From")).put("body", FormFields.first(form, "Body"))
           .put("status", "queued");
     } else {
       node.put("account_sid", accountSid);
@@ -219,11 +220,6 @@ public final class TwilioStandIn implements AutoCloseable {
       form.computeIfAbsent(pair.getName(), k -> new ArrayList<>()).add(pair.getValue() == null ? "" : pair.getValue());
     }
     return form;
-  }
-
-  private static String first(Map<String, List<String>> form, String name) {
-    List<String> values = form.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   private static void sleep(Duration delay) {
