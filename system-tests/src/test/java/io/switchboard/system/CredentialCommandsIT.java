@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import io.switchboard.cli.SwitchboardCli;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.crypto.TokenDocuments;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bson.Document;
@@ -42,29 +39,29 @@ class CredentialCommandsIT {
       String[] target = {"--mongo-uri", SharedStack.stack().mongoUri(), "--database", database, "--keyset-file",
           keysetFile.toString()};
 
-      String dryRun = run(concat(new String[] {"credentials", "migrate", "--dry-run"}, target));
+      String dryRun = Cli.run(concat(new String[] {"credentials", "migrate", "--dry-run"}, target));
       assertThat(dryRun).contains("legacy-1: plaintext token would be encrypted").contains("2 companies would change");
       assertThat(companies.find(new Document("_id", "legacy-1")).first().get("twilioConfig", Document.class)
           .get("authToken")).isEqualTo("plain-token-number-one-0001");
 
-      String migrated = run(concat(new String[] {"credentials", "migrate"}, target));
+      String migrated = Cli.run(concat(new String[] {"credentials", "migrate"}, target));
       assertThat(migrated).contains("legacy-1: plaintext token encrypted").contains("legacy-2: plaintext token encrypted")
           .contains("2 companies changed").doesNotContain("plain-token");
       assertThat(token(companies, "legacy-1", original)).isEqualTo("plain-token-number-one-0001");
 
-      String rotated = run("keys", "rotate", "--keyset-file", keysetFile.toString());
+      String rotated = Cli.run("keys", "rotate", "--keyset-file", keysetFile.toString());
       CredentialCipher next = CredentialCipher.fromKeysetJson(Files.readString(keysetFile));
       assertThat(rotated).contains("new primary key " + Integer.toUnsignedString(next.primaryKeyId()));
       assertThat(next.primaryKeyId()).isNotEqualTo(original.primaryKeyId());
 
-      String moved = run(concat(new String[] {"credentials", "re-encrypt"}, target));
+      String moved = Cli.run(concat(new String[] {"credentials", "re-encrypt"}, target));
       assertThat(moved).contains("3 companies changed").doesNotContain("token-number");
       for (String id : new String[] {"legacy-1", "legacy-2", "encrypted"}) {
         Object stored = companies.find(new Document("_id", id)).first().get("twilioConfig", Document.class).get("authToken");
         assertThat(CredentialCipher.keyIdOf(TokenDocuments.encrypted(stored))).as(id).isEqualTo(next.primaryKeyId());
       }
       assertThat(token(companies, "encrypted", next)).isEqualTo("already-encrypted-token-03");
-      assertThat(run(concat(new String[] {"credentials", "re-encrypt"}, target))).contains("0 companies changed");
+      assertThat(Cli.run(concat(new String[] {"credentials", "re-encrypt"}, target))).contains("0 companies changed");
       mongo.getDatabase(database).drop();
     }
   }
@@ -78,14 +75,6 @@ class CredentialCommandsIT {
   private static Document company(String id, String token) {
     return new Document("_id", id).append("twilioConfig", new Document("accountSid", "AC" + "1".repeat(32))
         .append("authToken", token));
-  }
-
-  private static String run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = SwitchboardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-    assertThat(code).as("exit code; stderr: %s", err).isZero();
-    return out.toString();
   }
 
   private static String[] concat(String[] a, String[] b) {

@@ -54,7 +54,7 @@ class OperatorCommandsIT {
 
       String line = null;
       for (int i = 0; i < 100 && line == null; i++) {
-        line = run("dlt", "list", "--topic", Topics.SIDE_EFFECTS_DLT.name()).lines()
+        line = Cli.runOnSharedStack("dlt", "list", "--topic", Topics.SIDE_EFFECTS_DLT.name()).lines()
             .filter(l -> l.contains("key=" + effectId)).findFirst().orElse(null);
         TopicTables.sleep(line == null ? 200 : 0);
       }
@@ -64,7 +64,7 @@ class OperatorCommandsIT {
       assertThat(position.find()).isTrue();
       String[] where = {position.group(1), position.group(2), position.group(3)};
 
-      String shown = run("dlt", "show", where[0], where[1], where[2]);
+      String shown = Cli.runOnSharedStack("dlt", "show", where[0], where[1], where[2]);
       assertThat(shown).contains("switchboard.dlt.reason = company " + company + " has no Twilio credentials")
           .contains("Thanks for calling");
 
@@ -74,7 +74,7 @@ class OperatorCommandsIT {
           t -> t.get(company) != null && t.get(company).getAuthToken() != null, Duration.ofSeconds(20));
       TopicTables.sleep(500);
 
-      assertThat(run("dlt", "redrive", where[0], where[1], where[2], "--force")).contains("back to "
+      assertThat(Cli.runOnSharedStack("dlt", "redrive", where[0], where[1], where[2], "--force")).contains("back to "
           + Topics.SIDE_EFFECTS.name());
       List<TwilioStandIn.Received> sent = List.of();
       for (int i = 0; i < 100 && sent.isEmpty(); i++) {
@@ -88,13 +88,13 @@ class OperatorCommandsIT {
       assertThat(sent).hasSize(1);
       assertThat(sent.get(0).form()).containsEntry("From", List.of(number));
 
-      assertThat(run("dlt", "redrive", where[0], where[1], where[2], "--force")).contains("back to");
+      assertThat(Cli.runOnSharedStack("dlt", "redrive", where[0], where[1], where[2], "--force")).contains("back to");
       TopicTables.sleep(2_000);
       assertThat(stack.twilio().received().stream().filter(r -> accountSid.equals(r.authUser())
           && r.template() != null && r.template().endsWith("/Messages.json") && r.status() == 200))
           .as("an applied message is never sent again, even when forced").hasSize(1);
     }
-    assertThat(run("tenants", "health")).startsWith("COMPANY").contains("companies");
+    assertThat(Cli.runOnSharedStack("tenants", "health")).startsWith("COMPANY").contains("companies");
   }
 
   @Test
@@ -107,16 +107,5 @@ class OperatorCommandsIT {
     assertThat(code).isEqualTo(1);
     assertThat(err.toString().trim()).isEqualTo("switchboard: no record at " + Topics.SIDE_EFFECTS_DLT.name()
         + "-0@999999").doesNotContain("\tat ");
-  }
-
-  private static String run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
-        "--bootstrap-servers", SharedStack.stack().bootstrapServers(), "--registry-url",
-        SharedStack.stack().registryUrl())).toArray(String[]::new);
-    int code = SwitchboardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    assertThat(code).as("exit code; stderr: %s", err).isZero();
-    return out.toString();
   }
 }

@@ -6,11 +6,8 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import io.switchboard.cli.SwitchboardCli;
 import io.switchboard.local.SwitchboardServices;
 import io.switchboard.schemas.kafka.Topics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +54,12 @@ class ReplayIT {
           t -> t.get(number) != null && realSid.equals(t.get(number).getRoute().getAccountSid()), Duration.ofSeconds(20));
 
       int logBefore = TopicTables.readAll(stack.kafkaClients(), Topics.WEBHOOKS).size();
-      String dryRun = run("replay", "--number", number, "--dry-run");
+      String dryRun = Cli.runOnSharedStack("replay", "--number", number, "--dry-run");
       assertThat(dryRun).contains("3 webhooks would be replayed (dry run)")
           .contains("would route to company " + company + " (ACTIVE)");
       assertThat(TopicTables.readAll(stack.kafkaClients(), Topics.WEBHOOKS)).hasSize(logBefore);
 
-      assertThat(run("replay", "--number", number)).contains("3 webhooks replayed");
+      assertThat(Cli.runOnSharedStack("replay", "--number", number)).contains("3 webhooks replayed");
 
       ConfluentAvroReader analytics = new ConfluentAvroReader(stack.bootstrapServers(), stack.registryUrl());
       List<GenericRecord> routed = analytics.readUntil(Topics.CALL_EVENTS.name(),
@@ -75,19 +72,8 @@ class ReplayIT {
       TopicTables.sleep(1_000);
       assertThat(stack.twilio().received()).noneMatch(r -> realSid.equals(r.authUser()) && r.template() != null
           && (r.template().endsWith("/Calls/{Sid}.json") || r.template().endsWith("/Messages.json")));
-      assertThat(run("replay", "--number", number, "--dry-run")).as("replays are not replayed again")
+      assertThat(Cli.runOnSharedStack("replay", "--number", number, "--dry-run")).as("replays are not replayed again")
           .contains("3 webhooks would be replayed");
     }
-  }
-
-  private static String run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
-        "--bootstrap-servers", SharedStack.stack().bootstrapServers(), "--registry-url",
-        SharedStack.stack().registryUrl())).toArray(String[]::new);
-    int code = SwitchboardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
-    assertThat(code).as("exit code; stderr: %s", err).isZero();
-    return out.toString();
   }
 }

@@ -42,13 +42,7 @@ public final class LocalStack implements AutoCloseable {
 
   /** Starts everything; on any failure, stops what had started and rethrows. */
   public static LocalStack start(Path apicurioHome, Path twilioOpenApiSpec) {
-    Path workDir;
-    try {
-      workDir = Files.createTempDirectory("switchboard-stack");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the stack's working folder", e);
-    }
-    LocalStack stack = new LocalStack(workDir);
+    LocalStack stack = new LocalStack(newWorkDir());
     try {
       stack.startAll(apicurioHome, twilioOpenApiSpec);
       return stack;
@@ -64,13 +58,7 @@ public final class LocalStack implements AutoCloseable {
    * paying for another registry.
    */
   public static LocalStack startWithRegistry(String registryUrl, Path twilioOpenApiSpec) {
-    Path workDir;
-    try {
-      workDir = Files.createTempDirectory("switchboard-stack");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the stack's working folder", e);
-    }
-    LocalStack stack = new LocalStack(workDir);
+    LocalStack stack = new LocalStack(newWorkDir());
     try {
       stack.registryUrl = registryUrl;
       stack.startKafkaMongoTwilio(twilioOpenApiSpec);
@@ -78,6 +66,14 @@ public final class LocalStack implements AutoCloseable {
     } catch (RuntimeException e) {
       stack.close();
       throw e;
+    }
+  }
+
+  private static Path newWorkDir() {
+    try {
+      return Files.createTempDirectory("switchboard-stack");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the stack's working folder", e);
     }
   }
 
