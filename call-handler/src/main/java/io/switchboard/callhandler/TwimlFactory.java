@@ -12,6 +12,7 @@ import com.twilio.twiml.voice.Record;
 import com.twilio.twiml.voice.Say;
 import com.twilio.twiml.voice.Stream;
 import io.switchboard.domain.twilio.FormFields;
+import io.switchboard.domain.twilio.TwimlXml;
 import io.switchboard.schemas.common.RoutingMode;
 import io.switchboard.schemas.common.RoutingSnapshot;
 import io.switchboard.schemas.common.WebhookKind;
@@ -72,14 +73,14 @@ public final class TwimlFactory {
           case FORWARD -> forward(route, eventId);
           default -> voicemail(route, rootEventId(event), warnings);
         };
-        yield new Answer(response.toXml(), warnings);
+        yield new Answer(TwimlXml.toXml(response), warnings);
       }
       case DIAL_ACTION -> {
         String status = FormFields.first(event.getParams(), "DialCallStatus");
         VoiceResponse response = status != null && ANSWERED.contains(status)
             ? new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build()
             : voicemail(route, rootEventId(event), warnings);
-        yield new Answer(response.toXml(), warnings);
+        yield new Answer(TwimlXml.toXml(response), warnings);
       }
       default -> null;
     };
@@ -94,16 +95,16 @@ public final class TwimlFactory {
       return null;
     }
     if (kind == WebhookKind.SMS) {
-      return Answer.of(new MessagingResponse.Builder().build().toXml());
+      return Answer.of(TwimlXml.toXml(new MessagingResponse.Builder().build()));
     }
     String text = switch (unroutable.getReason()) {
       case NO_COMPANY, NUMBER_INACTIVE, NOT_A_PHONE_NUMBER -> NOT_CONFIGURED;
       default -> CANNOT_CONNECT;
     };
-    return Answer.of(new VoiceResponse.Builder()
+    return Answer.of(TwimlXml.toXml(new VoiceResponse.Builder()
         .say(new Say.Builder(text).build())
         .hangup(new Hangup.Builder().build())
-        .build().toXml());
+        .build()));
   }
 
   private static RoutingMode effectiveMode(RoutingSnapshot route, List<String> warnings) {
@@ -179,7 +180,7 @@ public final class TwimlFactory {
     if (!blank(reply)) {
       response.message(new Message.Builder(reply).build());
     }
-    return response.build().toXml();
+    return TwimlXml.toXml(response.build());
   }
 
   private static Parameter parameter(String name, String value) {

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import io.switchboard.domain.twilio.FormFields;
+import io.switchboard.domain.twilio.TwimlXml;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,12 @@ public final class WebhookIntake {
   private static final Logger log = LoggerFactory.getLogger(WebhookIntake.class);
   static final String HOLDING_MESSAGE = "Please hold while we connect your call.";
   static final int HOLDING_PAUSE_SECONDS = 10;
+  private static final String EMPTY_RESPONSE = TwimlXml.toXml(new VoiceResponse.Builder().build());
+  private static final String EMPTY_MESSAGING_RESPONSE = TwimlXml.toXml(new MessagingResponse.Builder().build());
+  private static final String HOLDING_VOICE_RESPONSE = TwimlXml.toXml(new VoiceResponse.Builder()
+      .say(new Say.Builder(HOLDING_MESSAGE).build())
+      .pause(new Pause.Builder().length(HOLDING_PAUSE_SECONDS).build())
+      .build());
   private static final Set<WebhookKind> ANSWERED_WITH_TWIML = Set.of(WebhookKind.VOICE, WebhookKind.SMS,
       WebhookKind.DIAL_ACTION);
 
@@ -242,7 +249,7 @@ public final class WebhookIntake {
       return IntakeResult.error(503, "Service temporarily unavailable");
     }
     if (!wantsTwiml) {
-      return IntakeResult.twiml(new VoiceResponse.Builder().build().toXml());
+      return IntakeResult.twiml(EMPTY_RESPONSE);
     }
     try {
       TwimlReply answer = reply.get(replyBudget.toMillis(), TimeUnit.MILLISECONDS);
@@ -297,12 +304,9 @@ public final class WebhookIntake {
 
   static String holding(WebhookKind kind) {
     if (kind == WebhookKind.SMS) {
-      return new MessagingResponse.Builder().build().toXml();
+      return EMPTY_MESSAGING_RESPONSE;
     }
-    return new VoiceResponse.Builder()
-        .say(new Say.Builder(HOLDING_MESSAGE).build())
-        .pause(new Pause.Builder().length(HOLDING_PAUSE_SECONDS).build())
-        .build().toXml();
+    return HOLDING_VOICE_RESPONSE;
   }
 
   private static String missingField(WebhookKind kind, Map<String, List<String>> params, String rawAddress,

@@ -3,6 +3,7 @@ package io.switchboard.ingress.http;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Say;
 import io.switchboard.domain.crypto.Secret;
+import io.switchboard.domain.twilio.TwimlXml;
 import io.switchboard.ingress.IngressProperties;
 import io.switchboard.ingress.IntakeResult;
 import io.switchboard.ingress.SignatureVerifier;
@@ -110,7 +111,7 @@ public class TwilioWebhookController {
     if (message != null && !message.isBlank()) {
       twiml.say(new Say.Builder(message).build());
     }
-    return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(twiml.build().toXml());
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(TwimlXml.toXml(twiml.build()));
   }
 
   /**

@@ -13,12 +13,12 @@ import org.apache.avro.Schema;
 public final class InMemorySchemaRegistry implements SchemaRegistry {
 
   private final AtomicInteger nextId = new AtomicInteger(1);
-  private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+  private final Map<Schema, Integer> ids = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
 
   @Override
   public int register(String subject, Schema schema) {
-    return ids.computeIfAbsent(schema.toString(), k -> {
+    return ids.computeIfAbsent(schema, k -> {
       int id = nextId.getAndIncrement();
       schemas.put(id, schema);
       return id;
@@ -27,7 +27,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
 
   @Override
   public int lookup(String subject, Schema schema) {
-    Integer id = ids.get(schema.toString());
+    Integer id = ids.get(schema);
     if (id == null) {
       throw new SchemaRegistryException("Schema not registered under " + subject, 404);
     }

@@ -27,7 +27,11 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   private final URI baseUri;
   private final HttpClient http;
   private final Duration timeout;
-  private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+  /**
+   * Keyed by the schema object itself: a hit costs its cached hash and an identity check, where
+   * keying by the schema's JSON text would write the whole schema out on every record.
+   */
+  private final Map<SubjectSchema, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
   public SchemaRegistryClient(String baseUrl) {
@@ -41,13 +45,15 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 
+  private record SubjectSchema(String subject, Schema schema) {}
+
   public String baseUrl() {
     return baseUri.toString();
   }
 
   @Override
   public int register(String subject, Schema schema) {
-    return idsBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema.toString(), k -> {
+    return idsBySubjectAndSchema.computeIfAbsent(new SubjectSchema(subject, schema), k -> {
       try {
         return send("POST", "/subjects/" + subject + "/versions", schemaBody(schema)).path("id").asInt();
       } catch (SchemaRegistryException e) {
@@ -68,7 +74,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   @Override
   public int lookup(String subject, Schema schema) {
-    return idsBySubjectAndSchema.computeIfAbsent(subject + '\u0000' + schema.toString(), k -> {
+    return idsBySubjectAndSchema.computeIfAbsent(new SubjectSchema(subject, schema), k -> {
       JsonNode answer = send("POST", "/subjects/" + subject, schemaBody(schema));
       return answer.path("id").asInt();
     });

@@ -1,0 +1,205 @@
+package io.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.bench.OpenLoopLoad.Outcome;
+import io.switchboard.local.twilio.TwilioSigner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
+
+/**
+ * Incoming-call webhooks the way Twilio sends them: the field list of a real incoming-call payload
+ * ({@code ../shared/twilio/webhook-samples.json}), form-encoded, signed with the called company's
+ * Auth Token over the public URL, each call to a number picked at random across the fleet and with
+ * a CallSid of its own. Remembers which calls were answered 2xx, for the loss check, and checks
+ * each answer is the called company's TwiML for its routing mode.
+ */
+public final class VoiceWebhooks {
+
+  /** Said by the ingress when the TwiML did not come in time (its holding answer). */
+  static final String HOLDING_MARKER = "Please hold while we connect your call.";
+  private static final int SAMPLES_KEPT = 5;
+
+  private final Fleet fleet;
+  private final String url;
+  private final List<String[]> template;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final String runPrefix;
+  private final SplittableRandom random;
+  private final Set<String> answered = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+
+  /**
+   * @param url the public URL of the voice webhook: Twilio signs this exact URL
+   * @param timeout how long Twilio waits for an answer before giving up on the webhook
+   */
+  public VoiceWebhooks(Fleet fleet, String url, Path webhookSamples, HttpClient http, Duration timeout, long seed) {
+    this.fleet = fleet;
+    this.url = url;
+    this.template = incomingCallFields(webhookSamples);
+    this.http = http;
+    this.timeout = timeout;
+    this.random = new SplittableRandom(seed);
+    this.runPrefix = String.format("%08x", seed & 0xffffffffL);
+  }
+
+  /** An HTTP client for load: HTTP/1.1 with keep-alive, like Twilio's webhook requests. */
+  public static HttpClient httpClient() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** Calls one number picked at random (not thread-safe: the load generator calls it from one thread). */
+  public CompletableFuture<Outcome> call(long sequence) {
+    return call(nextNumber(), callSid(sequence));
+  }
+
+  /** Calls the given number of the fleet and judges the answer. */
+  public CompletableFuture<Outcome> call(int numberIndex, String callSid) {
+    int company = fleet.companyOfNumber(numberIndex);
+    return post(url, numberIndex, callSid)
+        .thenApply(response -> judge(response, company, callSid))
+        .exceptionally(error -> {
+          note("no answer for " + callSid + ": " + error.getClass().getSimpleName());
+          return Outcome.NO_ANSWER;
+        });
+  }
+
+  /** Posts the incoming-call webhook for a number of the fleet to {@code target}, signed for that URL. */
+  public CompletableFuture<HttpResponse<String>> post(String target, int numberIndex, String callSid) {
+    int company = fleet.companyOfNumber(numberIndex);
+    Map<String, List<String>> form = form(fleet.accountSid(company), callSid, fleet.number(numberIndex));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(target))
+        .timeout(timeout)
+        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+        .header("X-Twilio-Signature", TwilioSigner.sign(fleet.authToken(company), target, form))
+        .header("I-Twilio-Idempotency-Token", callSid)
+        .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
+        .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The number picked for the next call (not thread-safe: the load generator calls it from one thread). */
+  public int nextNumber() {
+    return random.nextInt(fleet.numbers());
+  }
+
+  /** A CallSid unique to this run and sequence number, in Twilio's format (CA + 32 hex digits). */
+  public String callSid(long sequence) {
+    return "CA" + runPrefix + String.format("%024x", sequence);
+  }
+
+  private Outcome judge(HttpResponse<String> response, int company, String callSid) {
+    if (response.statusCode() / 100 != 2) {
+      note("HTTP " + response.statusCode() + " for " + callSid + ": " + abbreviate(response.body()));
+      return Outcome.HTTP_ERROR;
+    }
+    answered.add(callSid);
+    String body = response.body();
+    if (body.contains(HOLDING_MARKER)) {
+      return Outcome.DEFERRED;
+    }
+    Fleet.Mode mode = fleet.mode(company);
+    if (isAnswerFor(body, company, mode)) {
+      return Outcome.OK;
+    }
+    note("wrong TwiML for " + callSid + " (company " + company + ", " + mode + "): " + abbreviate(body));
+    return Outcome.WRONG_ANSWER;
+  }
+
+  /** Whether a TwiML answer is the company's own, in the given routing mode. */
+  public boolean isAnswerFor(String body, int company, Fleet.Mode mode) {
+    return body.contains(mode.element) && body.contains(fleet.companyId(company));
+  }
+
+  /** The public URL of the voice webhook. */
+  public String url() {
+    return url;
+  }
+
+  /** CallSids of every call answered 2xx so far: each must be on the webhook and call-event topics. */
+  public Set<String> answered() {
+    return answered;
+  }
+
+  /** The first few wrong or missing answers, to say what went wrong. */
+  public List<String> problems() {
+    return new ArrayList<>(problems);
+  }
+
+  /** Forgets the problems seen so far, e.g. those of calls made while the fleet was still loading. */
+  public void clearProblems() {
+    problems.clear();
+  }
+
+  private void note(String problem) {
+    if (problems.size() < SAMPLES_KEPT) {
+      problems.add(problem);
+    }
+  }
+
+  private Map<String, List<String>> form(String accountSid, String callSid, String to) {
+    String from = "+1212" + (5_550_000 + Math.floorMod(callSid.hashCode(), 10_000));
+    Map<String, List<String>> form = new LinkedHashMap<>();
+    for (String[] field : template) {
+      String value = switch (field[0]) {
+        case "AccountSid" -> accountSid;
+        case "CallSid" -> callSid;
+        case "From", "Caller" -> from;
+        case "To", "Called" -> to;
+        default -> field[1];
+      };
+      form.computeIfAbsent(field[0], k -> new ArrayList<>(1)).add(value);
+    }
+    return form;
+  }
+
+  private static List<String[]> incomingCallFields(Path webhookSamples) {
+    try {
+      JsonNode samples = new ObjectMapper().readTree(webhookSamples.toFile()).path("samples");
+      for (JsonNode sample : samples) {
+        if ("voice_incoming".equals(sample.path("category").asText())) {
+          List<String[]> fields = new ArrayList<>();
+          sample.path("fields").forEach(f -> fields.add(new String[] {f.get(0).asText(), f.get(1).asText()}));
+          return fields;
+        }
+      }
+      throw new IllegalArgumentException("No voice_incoming sample in " + webhookSamples);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read webhook samples " + webhookSamples, e);
+    }
+  }
+
+  private static String encode(Map<String, List<String>> form) {
+    return form.entrySet().stream()
+        .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
+        .collect(Collectors.joining("&"));
+  }
+
+  private static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static String abbreviate(String text) {
+    String oneLine = text == null ? "" : text.replaceAll("\\s+", " ");
+    return oneLine.length() > 160 ? oneLine.substring(0, 160) + "..." : oneLine;
+  }
+}
