@@ -32,9 +32,10 @@ public final class BenchReport {
     md.append("- Command: `").append(command).append("`\n");
     md.append("- Machine: ").append(Machine.describe()).append("\n");
     md.append(String.format(Locale.ROOT, "- Fleet: %,d companies, %,d numbers; each step %d s at a constant offered "
-        + "rate after a %d s warm-up; set-up (stack, fleet, processes, routing) took %.0f s, the whole run %.0f s.%n",
-        s.companies(), s.numbers(), s.step().toSeconds(), s.warmup().toSeconds(), results.setup().toMillis() / 1000.0,
-        results.total().toMillis() / 1000.0));
+        + "rate, after a %d s warm-up at %d/s; before each step the machine settles (one webhook answered right "
+        + "within 100 ms); set-up (stack, fleet, processes, routing) took %.0f s, the whole run %.0f s.%n",
+        s.companies(), s.numbers(), s.step().toSeconds(), s.warmup().toSeconds(), s.warmupRate(),
+        results.setup().toMillis() / 1000.0, results.total().toMillis() / 1000.0));
     md.append("- Every process, the broker, the registry, MongoDB, the Twilio stand-in and the load generator share "
         + "this machine's cores.\n\n");
 

@@ -32,12 +32,13 @@ public final class BenchRun {
   public static final double SUSTAINED_P99_MILLIS = 250;
   private static final Duration TWILIO_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration DRAIN = Duration.ofSeconds(20);
+  private static final long SETTLED_MILLIS = 100;
 
   /**
    * @param rates offered rates, webhooks per second
    * @param searchCeiling the highest rate the search for the maximum tries; 0 for no search
    */
-  public record Settings(int companies, int numbers, List<Integer> rates, Duration step, Duration warmup,
+  public record Settings(int companies, int numbers, List<Integer> rates, Duration step, Duration warmup, int warmupRate,
       int searchCeiling, int propagationSamples, boolean baselines, long seed, Path sharedDir, Path apicurioHome,
       Map<String, Object> overrides) {}
 
@@ -78,10 +79,11 @@ public final class BenchRun {
             settings.sharedDir().resolve("twilio/webhook-samples.json"), http, TWILIO_TIMEOUT, settings.seed());
         awaitRouting(fleet, webhooks);
         Duration setup = Duration.ofNanos(System.nanoTime() - began);
-        progress.accept(String.format("Ready in %.1f s; warming up for %d s", setup.toMillis() / 1000.0,
-            settings.warmup().toSeconds()));
+        progress.accept(String.format("Ready in %.1f s; warming up at %d/s for %d s", setup.toMillis() / 1000.0,
+            settings.warmupRate(), settings.warmup().toSeconds()));
         if (!settings.warmup().isZero()) {
-          OpenLoopLoad.run(settings.rates().get(0), settings.warmup(), DRAIN, (i, t) -> webhooks.call(i));
+          report(OpenLoopLoad.run(settings.warmupRate(), settings.warmup(), DRAIN, (i, t) -> webhooks.call(i)));
+          settle(webhooks, new long[] {900_000_000L});
         }
 
         int eventBytes = new HotPathBenchmarks().serializeWebhookEvent().length;
@@ -119,8 +121,8 @@ public final class BenchRun {
   }
 
   private RateStep step(int rate, VoiceWebhooks webhooks, long[] sequence, HttpClient http, String trivialUrl,
-      KafkaHopBaseline kafka, Fleet fleet) {
-    Result switchboard = runSwitchboard(rate, webhooks, sequence);
+      KafkaHopBaseline kafka, Fleet fleet) throws InterruptedException {
+    // The floors first, on a machine that has settled from the previous step.
     Result trivial = null;
     Result kafkaChain = null;
     Histogram oneHop = null;
@@ -128,7 +130,7 @@ public final class BenchRun {
       progress.accept(String.format("  trivial HTTP endpoint at %d/s", rate));
       trivial = OpenLoopLoad.run(rate, settings.step(), DRAIN, (i, t) -> webhooks.post(trivialUrl, webhooks.nextNumber(),
           webhooks.callSid(i)).thenApply(r -> r.statusCode() == 200 && TrivialEndpointApplication.isAnswer(r.body())
-              ? Outcome.OK : Outcome.WRONG_ANSWER));
+              ? Outcome.OK : Outcome.WRONG_ANSWER).exceptionally(e -> Outcome.NO_ANSWER));
       report(trivial);
     }
     if (kafka != null) {
@@ -138,15 +140,34 @@ public final class BenchRun {
       oneHop = kafka.firstHopLatencies();
       report(kafkaChain);
     }
+    Result switchboard = runSwitchboard(rate, webhooks, sequence);
     return new RateStep(rate, switchboard, trivial, kafkaChain, oneHop);
   }
 
-  private Result runSwitchboard(int rate, VoiceWebhooks webhooks, long[] sequence) {
+  /**
+   * Waits until a single webhook is answered right within {@value #SETTLED_MILLIS} ms again, so that
+   * an overloaded step's backlog does not weigh on the next measurement (at most a minute).
+   */
+  private void settle(VoiceWebhooks webhooks, long[] sequence) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (System.nanoTime() < deadline) {
+      long began = System.nanoTime();
+      Outcome outcome = webhooks.call(sequence[0]++).join();
+      if (outcome == Outcome.OK && System.nanoTime() - began < SETTLED_MILLIS * 1_000_000L) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    progress.accept("    (still not settled after a minute; going on)");
+  }
+
+  private Result runSwitchboard(int rate, VoiceWebhooks webhooks, long[] sequence) throws InterruptedException {
     progress.accept(String.format("Switchboard at %d webhooks/s for %d s", rate, settings.step().toSeconds()));
     long first = sequence[0];
     Result result = OpenLoopLoad.run(rate, settings.step(), DRAIN, (i, t) -> webhooks.call(first + i));
     sequence[0] += result.sent();
     report(result);
+    settle(webhooks, sequence);
     return result;
   }
 
@@ -156,7 +177,8 @@ public final class BenchRun {
    * half again from the best fixed rate until one fails or the ceiling is reached, then two halvings
    * between the last rate that held and the first that did not.
    */
-  private Integer searchMaximum(List<RateStep> steps, List<Result> search, VoiceWebhooks webhooks, long[] sequence) {
+  private Integer searchMaximum(List<RateStep> steps, List<Result> search, VoiceWebhooks webhooks, long[] sequence)
+      throws InterruptedException {
     Integer held = null;
     Integer failed = null;
     for (RateStep step : steps) {

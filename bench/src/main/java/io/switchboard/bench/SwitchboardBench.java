@@ -32,12 +32,15 @@ public final class SwitchboardBench implements Callable<Integer> {
       description = "Offered rates in webhooks/s (default: ${DEFAULT-VALUE})")
   List<Integer> rates;
 
-  @Option(names = "--step-seconds", defaultValue = "15", description = "Seconds at each rate (default: ${DEFAULT-VALUE})")
+  @Option(names = "--step-seconds", defaultValue = "12", description = "Seconds at each rate (default: ${DEFAULT-VALUE})")
   int stepSeconds;
 
-  @Option(names = "--warmup-seconds", defaultValue = "15",
-      description = "Seconds of load at the first rate before measuring (default: ${DEFAULT-VALUE})")
+  @Option(names = "--warmup-seconds", defaultValue = "20",
+      description = "Seconds of load before measuring, for the JIT compilers (default: ${DEFAULT-VALUE})")
   int warmupSeconds;
+
+  @Option(names = "--warmup-rate", defaultValue = "150", description = "Webhooks/s while warming up (default: ${DEFAULT-VALUE})")
+  int warmupRate;
 
   @Option(names = "--search-ceiling", defaultValue = "5000",
       description = "Highest rate tried when looking for the maximum sustained throughput; 0 to skip (default: ${DEFAULT-VALUE})")
@@ -87,7 +90,7 @@ public final class SwitchboardBench implements Callable<Integer> {
     }
     ZonedDateTime started = ZonedDateTime.now();
     BenchRun.Settings settings = new BenchRun.Settings(companies, numbers, rates, Duration.ofSeconds(stepSeconds),
-        Duration.ofSeconds(warmupSeconds), searchCeiling, propagationSamples, baselines, seed, sharedDir,
+        Duration.ofSeconds(warmupSeconds), warmupRate, searchCeiling, propagationSamples, baselines, seed, sharedDir,
         apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome(), Map.of());
     BenchRun.Results results = new BenchRun(settings, System.out::println).run();
     List<Microbenchmarks.Score> scores = List.of();

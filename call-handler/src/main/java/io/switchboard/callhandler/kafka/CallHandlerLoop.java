@@ -16,18 +16,26 @@ import io.switchboard.schemas.kafka.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -36,7 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes resolved and unroutable webhooks, publishes each one's TwiML reply and call events,
- * and commits the offsets only once Kafka has acknowledged everything it produced (at least once).
+ * and commits the offsets only once Kafka has acknowledged everything it produced (at least once),
+ * without holding the next poll for those acknowledgements.
  * A record that does not decode, or for which no answer can be built, goes to the source topic's
  * dead-letter topic with the reason in headers, and the loop goes on.
  */
@@ -90,35 +99,110 @@ public final class CallHandlerLoop implements Runnable {
             clients.producerProperties("call-handler-dlt"), Serdes.String().serializer(),
             Serdes.ByteArray().serializer())) {
       consumer = c;
-      c.subscribe(List.of(Topics.WEBHOOKS_RESOLVED.name(), Topics.WEBHOOKS_UNROUTABLE.name()));
-      while (running) {
-        ConsumerRecords<String, byte[]> batch = c.poll(Duration.ofMillis(200));
-        if (batch.isEmpty()) {
-          continue;
-        }
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : batch) {
-          try {
-            Instant now = clock.instant();
-            if (record.topic().equals(Topics.WEBHOOKS_RESOLVED.name())) {
-              handleResolved(resolvedReader.deserialize(record.topic(), record.value()), now, replies, events, sent);
-            } else {
-              handleUnroutable(unroutableReader.deserialize(record.topic(), record.value()), now, replies, events, sent);
+      Deque<Batch> unacknowledged = new ArrayDeque<>();
+      c.subscribe(List.of(Topics.WEBHOOKS_RESOLVED.name(), Topics.WEBHOOKS_UNROUTABLE.name()),
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+              // Hand over only what Kafka holds: whatever was answered is committed before another instance takes over.
+              commitWhenAcknowledged(c, unacknowledged);
             }
-          } catch (RuntimeException e) {
-            log.error("Record {}-{}@{} sent to dead letters: {}", record.topic(), record.partition(), record.offset(),
-                e.getMessage());
-            sent.add(deadLetters.send(deadLetter(record, e)));
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+          });
+      try {
+        while (running) {
+          ConsumerRecords<String, byte[]> batch = c.poll(Duration.ofMillis(200));
+          commitAcknowledged(c, unacknowledged);
+          if (batch.isEmpty()) {
+            continue;
           }
+          List<Future<RecordMetadata>> sent = new ArrayList<>();
+          for (ConsumerRecord<String, byte[]> record : batch) {
+            try {
+              Instant now = clock.instant();
+              if (record.topic().equals(Topics.WEBHOOKS_RESOLVED.name())) {
+                handleResolved(resolvedReader.deserialize(record.topic(), record.value()), now, replies, events, sent);
+              } else {
+                handleUnroutable(unroutableReader.deserialize(record.topic(), record.value()), now, replies, events,
+                    sent);
+              }
+            } catch (RuntimeException e) {
+              log.error("Record {}-{}@{} sent to dead letters: {}", record.topic(), record.partition(),
+                  record.offset(), e.getMessage());
+              sent.add(deadLetters.send(deadLetter(record, e)));
+            }
+          }
+          unacknowledged.add(new Batch(sent, nextOffsets(batch)));
         }
-        awaitAll(sent);
-        c.commitSync();
+      } finally {
+        if (!unacknowledged.isEmpty()) {
+          commitWhenAcknowledged(c, unacknowledged);
+        }
       }
     } catch (WakeupException e) {
       if (running) {
         throw e;
       }
     }
+  }
+
+  /** What one poll produced, and the offsets to commit once Kafka has acknowledged all of it. */
+  private record Batch(List<Future<RecordMetadata>> sent, Map<TopicPartition, OffsetAndMetadata> offsets) {
+
+    boolean acknowledged() {
+      for (Future<RecordMetadata> future : sent) {
+        if (!future.isDone()) {
+          return false;
+        }
+      }
+      awaitAll(sent);
+      return true;
+    }
+  }
+
+  /**
+   * Commits, without waiting, the offsets of the oldest batches whose output Kafka has acknowledged.
+   * The loop never waits for acknowledgements between polls, so a webhook's TwiML is not held up by
+   * the previous batch's round trips; a batch is committed only after everything it produced is
+   * durable (at least once), in poll order.
+   */
+  private static void commitAcknowledged(KafkaConsumer<String, byte[]> c, Deque<Batch> unacknowledged) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().acknowledged()) {
+      offsets.putAll(unacknowledged.pollFirst().offsets());
+    }
+    if (!offsets.isEmpty()) {
+      c.commitAsync(offsets, (committed, error) -> {
+        if (error != null) {
+          // A later commit covers these offsets; until then a restart re-answers them (idempotent by event id).
+          log.warn("Offset commit failed, a later one will cover it: {}", error.getMessage());
+        }
+      });
+    }
+  }
+
+  /** Waits for every batch's output, then commits synchronously: on a rebalance and on stopping. */
+  private static void commitWhenAcknowledged(KafkaConsumer<String, byte[]> c, Deque<Batch> unacknowledged) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    while (!unacknowledged.isEmpty()) {
+      Batch batch = unacknowledged.pollFirst();
+      awaitAll(batch.sent());
+      offsets.putAll(batch.offsets());
+    }
+    if (!offsets.isEmpty()) {
+      c.commitSync(offsets);
+    }
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> batch) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition partition : batch.partitions()) {
+      List<ConsumerRecord<String, byte[]>> records = batch.records(partition);
+      offsets.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+    }
+    return offsets;
   }
 
   private void handleResolved(ResolvedWebhook resolved, Instant now, KafkaProducer<String, TwimlReply> replies,

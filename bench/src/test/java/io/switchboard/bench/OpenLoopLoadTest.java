@@ -1,0 +1,59 @@
+package io.switchboard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.bench.OpenLoopLoad.Outcome;
+import io.switchboard.bench.OpenLoopLoad.Result;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class OpenLoopLoadTest {
+
+  @Test
+  void shouldStartRateTimesDurationOperationsAndCountEachOutcome() {
+    Result result = OpenLoopLoad.run(1_000, Duration.ofMillis(100), Duration.ofSeconds(5), (i, t) ->
+        CompletableFuture.completedFuture(i % 10 == 0 ? Outcome.DEFERRED : i % 25 == 1 ? Outcome.HTTP_ERROR : Outcome.OK));
+
+    assertThat(result.sent()).isEqualTo(100);
+    assertThat(result.count(Outcome.DEFERRED)).isEqualTo(10);
+    assertThat(result.count(Outcome.HTTP_ERROR)).isEqualTo(4);
+    assertThat(result.count(Outcome.OK)).isEqualTo(86);
+    assertThat(result.latencyMicros().getTotalCount()).isEqualTo(100);
+    assertThat(result.clean()).isFalse();
+  }
+
+  @Test
+  void shouldCountOperationsNeverAnsweredOrFailingToStartAsMissing() {
+    Result result = OpenLoopLoad.run(1_000, Duration.ofMillis(20), Duration.ofMillis(50), (i, t) -> {
+      if (i == 3) {
+        throw new IllegalStateException("could not send");
+      }
+      return i % 2 == 0 ? new CompletableFuture<>() : CompletableFuture.completedFuture(Outcome.OK);
+    });
+
+    assertThat(result.sent()).isEqualTo(20);
+    assertThat(result.count(Outcome.OK)).isEqualTo(9);
+    assertThat(result.count(Outcome.NO_ANSWER)).isEqualTo(11);
+    assertThat(result.latencyMicros().getTotalCount()).isEqualTo(20);
+  }
+
+  @Test
+  void shouldMeasureFromTheIntendedSendTimeSoAStalledOperationDelaysTheOnesQueuedBehindIt() {
+    // The first operation blocks the sender for 50 ms: the next ones, due every millisecond, are late
+    // by up to that much, and their latency must say so rather than start when they were sent.
+    Result result = OpenLoopLoad.run(1_000, Duration.ofMillis(20), Duration.ofSeconds(5), (i, t) -> {
+      if (i == 0) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return CompletableFuture.completedFuture(Outcome.OK);
+    });
+
+    assertThat(result.latencyMicros().getValueAtPercentile(50)).isGreaterThanOrEqualTo(30_000);
+    assertThat(result.maxSendLagMicros()).isGreaterThanOrEqualTo(40_000);
+  }
+}
