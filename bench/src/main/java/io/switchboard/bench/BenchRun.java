@@ -97,6 +97,12 @@ public final class BenchRun {
             : null) {
           String trivialUrl = trivial == null ? null : "http://127.0.0.1:"
               + trivial.getEnvironment().getProperty("local.server.port") + TrivialEndpointApplication.PATH;
+          if (kafka != null) {
+            // The floors' first records pay for connections, metadata and fetch sessions: not measured.
+            OpenLoopLoad.run(100, Duration.ofSeconds(3), DRAIN, kafka::send);
+            OpenLoopLoad.run(100, Duration.ofSeconds(3), DRAIN, (i, t) -> webhooks.post(trivialUrl,
+                webhooks.nextNumber(), webhooks.callSid(i)).thenApply(r -> Outcome.OK));
+          }
           for (int rate : settings.rates()) {
             steps.add(step(rate, webhooks, sequence, http, trivialUrl, kafka, fleet));
           }

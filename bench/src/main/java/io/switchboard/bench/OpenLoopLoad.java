@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -70,11 +71,21 @@ public final class OpenLoopLoad {
 
   private OpenLoopLoad() {}
 
+  /** At most this many operations in flight: an HTTP/1.1 client holds a connection for each. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1_000;
+
+  public static Result run(double rate, Duration duration, Duration drain, Operation operation) {
+    return run(rate, duration, drain, DEFAULT_MAX_IN_FLIGHT, operation);
+  }
+
   /**
    * Runs {@code operation} at {@code rate} per second for {@code duration}, then waits up to
    * {@code drain} for the last answers; anything still unanswered counts as {@link Outcome#NO_ANSWER}.
+   * With {@code maxInFlight} operations outstanding the next one waits for a free slot, as a client
+   * with that many connections would; the wait counts in its latency, which runs from when it was due.
    */
-  public static Result run(double rate, Duration duration, Duration drain, Operation operation) {
+  public static Result run(double rate, Duration duration, Duration drain, int maxInFlight, Operation operation) {
+    Semaphore slots = new Semaphore(maxInFlight);
     long total = Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
     double intervalNanos = 1e9 / rate;
     Recorder recorder = new Recorder(HIGHEST_TRACKABLE_MICROS, 3);
@@ -92,7 +103,8 @@ public final class OpenLoopLoad {
       while ((wait = intended - System.nanoTime()) > 0) {
         LockSupport.parkNanos(wait);
       }
-      maxLag = Math.max(maxLag, -wait);
+      slots.acquireUninterruptibly();
+      maxLag = Math.max(maxLag, System.nanoTime() - intended);
       pending.incrementAndGet();
       CompletableFuture<Outcome> answer;
       try {
@@ -105,6 +117,7 @@ public final class OpenLoopLoad {
         recorder.recordValue(Math.min(micros, HIGHEST_TRACKABLE_MICROS));
         outcomes.get(error != null || outcome == null ? Outcome.NO_ANSWER : outcome).increment();
         pending.decrementAndGet();
+        slots.release();
       });
     }
     long sentAll = System.nanoTime();

@@ -39,6 +39,31 @@ class OpenLoopLoadTest {
   }
 
   @Test
+  void shouldHoldTheNextOperationWhileTheMostAllowedAreInFlight() {
+    java.util.List<CompletableFuture<Outcome>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    // Each operation is answered by a helper thread shortly after it starts.
+    java.util.concurrent.ScheduledExecutorService answers = java.util.concurrent.Executors.newScheduledThreadPool(2);
+    try {
+      Result result = OpenLoopLoad.run(2_000, Duration.ofMillis(50), Duration.ofSeconds(5), 3, (i, t) -> {
+        mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        started.add(answer);
+        answers.schedule(() -> {
+          inFlight.decrementAndGet();
+          answer.complete(Outcome.OK);
+        }, 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return answer;
+      });
+      assertThat(result.count(Outcome.OK)).isEqualTo(100);
+      assertThat(mostInFlight.get()).isLessThanOrEqualTo(3);
+    } finally {
+      answers.shutdownNow();
+    }
+  }
+
+  @Test
   void shouldMeasureFromTheIntendedSendTimeSoAStalledOperationDelaysTheOnesQueuedBehindIt() {
     // The first operation blocks the sender for 50 ms: the next ones, due every millisecond, are late
     // by up to that much, and their latency must say so rather than start when they were sent.
