@@ -96,8 +96,8 @@ public final class BenchReport {
     LossCheck.Report loss = results.loss();
     md.append("### No loss\n\n");
     md.append("Every webhook answered 2xx in this run (load steps, warm-up, probes), looked up afterwards by CallSid "
-        + "on `" + Topics.WEBHOOKS.name() + "` and `" + Topics.CALL_EVENTS.name() + "` (CALL_ROUTED and "
-        + "CALL_ANSWERED_INLINE or CALL_DEFERRED) by a plain consumer.\n\n");
+        + "on `" + Topics.WEBHOOKS.name() + "` and `" + Topics.CALL_EVENTS.name() + "` (CALL_ROUTED or "
+        + "CALL_UNROUTABLE, and CALL_ANSWERED_INLINE or CALL_DEFERRED) by a plain consumer.\n\n");
     md.append("| Answered 2xx | On " + Topics.WEBHOOKS.name() + " | Duplicates there | With their call events "
         + "| Missing webhook | Missing call events |\n");
     md.append("|---:|---:|---:|---:|---:|---:|\n");

@@ -8,7 +8,6 @@ import io.switchboard.local.SwitchboardServices;
 import io.switchboard.local.stack.FreePorts;
 import io.switchboard.local.stack.LocalStack;
 import io.switchboard.schemas.kafka.Topics;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,10 +72,10 @@ public final class BenchRun {
       fleet.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
       progress.accept("Starting every Switchboard process");
       try (SwitchboardServices services = SwitchboardServices.start(stack, null, settings.overrides());
-          LossCheck lossCheck = new LossCheck(stack.kafkaClients())) {
-        HttpClient http = VoiceWebhooks.httpClient();
+          LossCheck lossCheck = new LossCheck(stack.kafkaClients());
+          LoadClient http = new LoadClient(OpenLoopLoad.DEFAULT_MAX_IN_FLIGHT, TWILIO_TIMEOUT)) {
         VoiceWebhooks webhooks = new VoiceWebhooks(fleet, services.publicBaseUrl() + "/api/twilio/voice",
-            settings.sharedDir().resolve("twilio/webhook-samples.json"), http, TWILIO_TIMEOUT, settings.seed());
+            settings.sharedDir().resolve("twilio/webhook-samples.json"), http, settings.seed());
         awaitRouting(fleet, webhooks);
         Duration setup = Duration.ofNanos(System.nanoTime() - began);
         progress.accept(String.format("Ready in %.1f s; warming up at %d/s for %d s", setup.toMillis() / 1000.0,
@@ -104,7 +103,7 @@ public final class BenchRun {
                 webhooks.nextNumber(), webhooks.callSid(i)).thenApply(r -> Outcome.OK));
           }
           for (int rate : settings.rates()) {
-            steps.add(step(rate, webhooks, sequence, http, trivialUrl, kafka, fleet));
+            steps.add(step(rate, webhooks, sequence, trivialUrl, kafka, fleet));
           }
           Integer max = settings.searchCeiling() > 0 ? searchMaximum(steps, search, webhooks, sequence) : null;
           progress.accept("Measuring config propagation over " + settings.propagationSamples() + " MongoDB writes");
@@ -126,7 +125,7 @@ public final class BenchRun {
     }
   }
 
-  private RateStep step(int rate, VoiceWebhooks webhooks, long[] sequence, HttpClient http, String trivialUrl,
+  private RateStep step(int rate, VoiceWebhooks webhooks, long[] sequence, String trivialUrl,
       KafkaHopBaseline kafka, Fleet fleet) throws InterruptedException {
     // The floors first, on a machine that has settled from the previous step.
     Result trivial = null;
@@ -135,7 +134,7 @@ public final class BenchRun {
     if (trivialUrl != null) {
       progress.accept(String.format("  trivial HTTP endpoint at %d/s", rate));
       trivial = OpenLoopLoad.run(rate, settings.step(), DRAIN, (i, t) -> webhooks.post(trivialUrl, webhooks.nextNumber(),
-          webhooks.callSid(i)).thenApply(r -> r.statusCode() == 200 && TrivialEndpointApplication.isAnswer(r.body())
+          webhooks.callSid(i)).thenApply(r -> r.status() == 200 && TrivialEndpointApplication.isAnswer(r.body())
               ? Outcome.OK : Outcome.WRONG_ANSWER).exceptionally(e -> Outcome.NO_ANSWER));
       report(trivial);
     }

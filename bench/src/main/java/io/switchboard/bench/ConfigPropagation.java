@@ -82,7 +82,7 @@ public final class ConfigPropagation {
     while (firstSeen.get() == Long.MAX_VALUE && System.nanoTime() < deadline) {
       String callSid = webhooks.callSid(((long) (sample + 1) << 40) | ((long) target.ordinal() << 32) | probe++);
       probes.add(webhooks.post(webhooks.url(), number, callSid).thenAccept(response -> {
-        if (response.statusCode() / 100 != 2) {
+        if (response.status() / 100 != 2) {
           return;
         }
         webhooks.answered().add(callSid);

@@ -17,7 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * Checks that every call answered 2xx is on {@code twilio.webhooks} and has its call events on
- * {@code calls.events}: CALL_ROUTED from the call-handler and the ingress's record of how it was
+ * {@code calls.events}: CALL_ROUTED (or CALL_UNROUTABLE) from the call-handler and the ingress's record of how it was
  * answered (CALL_ANSWERED_INLINE or CALL_DEFERRED). Reads both topics as an outside consumer would,
  * and reads again for a while when something is missing, since call events are written after the answer.
  */
@@ -87,7 +87,8 @@ public final class LossCheck implements AutoCloseable {
             return;
           }
           CallEventType type = event.getType();
-          int flag = type == CallEventType.CALL_ROUTED ? ROUTED
+          // The call-handler's decision: routed to the company, or not routable (then answered "not configured").
+          int flag = type == CallEventType.CALL_ROUTED || type == CallEventType.CALL_UNROUTABLE ? ROUTED
               : type == CallEventType.CALL_ANSWERED_INLINE || type == CallEventType.CALL_DEFERRED ? ANSWERED : 0;
           if (flag != 0) {
             eventFlags.merge(event.getCallSid(), flag, (a, b) -> a | b);

@@ -24,9 +24,9 @@ public final class Microbenchmarks {
     Options options = new OptionsBuilder()
         .include(HotPathBenchmarks.class.getName() + "\\.")
         .forks(forks)
-        .warmupIterations(2)
+        .warmupIterations(3)
         .warmupTime(TimeValue.seconds(warmupSeconds))
-        .measurementIterations(3)
+        .measurementIterations(5)
         .measurementTime(TimeValue.seconds(measurementSeconds))
         .shouldFailOnError(true)
         // Avro refuses to load generated classes outside the packages trusted here.

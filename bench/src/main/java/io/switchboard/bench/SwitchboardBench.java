@@ -35,11 +35,11 @@ public final class SwitchboardBench implements Callable<Integer> {
   @Option(names = "--step-seconds", defaultValue = "12", description = "Seconds at each rate (default: ${DEFAULT-VALUE})")
   int stepSeconds;
 
-  @Option(names = "--warmup-seconds", defaultValue = "20",
+  @Option(names = "--warmup-seconds", defaultValue = "30",
       description = "Seconds of load before measuring, for the JIT compilers (default: ${DEFAULT-VALUE})")
   int warmupSeconds;
 
-  @Option(names = "--warmup-rate", defaultValue = "150", description = "Webhooks/s while warming up (default: ${DEFAULT-VALUE})")
+  @Option(names = "--warmup-rate", defaultValue = "300", description = "Webhooks/s while warming up (default: ${DEFAULT-VALUE})")
   int warmupRate;
 
   @Option(names = "--search-ceiling", defaultValue = "5000",

@@ -6,14 +6,9 @@ import io.switchboard.bench.OpenLoopLoad.Outcome;
 import io.switchboard.local.twilio.TwilioSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +18,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -43,8 +36,7 @@ public final class VoiceWebhooks {
   private final Fleet fleet;
   private final String url;
   private final List<String[]> template;
-  private final HttpClient http;
-  private final Duration timeout;
+  private final LoadClient http;
   private final String runPrefix;
   private final SplittableRandom random;
   private final Set<String> answered = ConcurrentHashMap.newKeySet();
@@ -54,29 +46,13 @@ public final class VoiceWebhooks {
    * @param url the public URL of the voice webhook: Twilio signs this exact URL
    * @param timeout how long Twilio waits for an answer before giving up on the webhook
    */
-  public VoiceWebhooks(Fleet fleet, String url, Path webhookSamples, HttpClient http, Duration timeout, long seed) {
+  public VoiceWebhooks(Fleet fleet, String url, Path webhookSamples, LoadClient http, long seed) {
     this.fleet = fleet;
     this.url = url;
     this.template = incomingCallFields(webhookSamples);
     this.http = http;
-    this.timeout = timeout;
     this.random = new SplittableRandom(seed);
     this.runPrefix = String.format("%08x", seed & 0xffffffffL);
-  }
-
-  /**
-   * An HTTP client for load: HTTP/1.1 with keep-alive, like Twilio's webhook requests. Two threads
-   * complete the answers: the client's default pool starts and retires threads under load, which
-   * costs the machine it shares with the system measured.
-   */
-  public static HttpClient httpClient() {
-    ExecutorService completions = Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "load-answers");
-      thread.setDaemon(true);
-      return thread;
-    });
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-        .executor(completions).build();
   }
 
   /** Calls one number picked at random (not thread-safe: the load generator calls it from one thread). */
@@ -90,23 +66,18 @@ public final class VoiceWebhooks {
     return post(url, numberIndex, callSid)
         .thenApply(response -> judge(response, company, callSid))
         .exceptionally(error -> {
-          note("no answer for " + callSid + ": " + error.getClass().getSimpleName());
+          note("no answer for " + callSid + ": " + (error.getCause() != null ? error.getCause() : error));
           return Outcome.NO_ANSWER;
         });
   }
 
   /** Posts the incoming-call webhook for a number of the fleet to {@code target}, signed for that URL. */
-  public CompletableFuture<HttpResponse<String>> post(String target, int numberIndex, String callSid) {
+  public CompletableFuture<LoadClient.Answer> post(String target, int numberIndex, String callSid) {
     int company = fleet.companyOfNumber(numberIndex);
     Map<String, List<String>> form = form(fleet.accountSid(company), callSid, fleet.number(numberIndex));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(target))
-        .timeout(timeout)
-        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-        .header("X-Twilio-Signature", TwilioSigner.sign(fleet.authToken(company), target, form))
-        .header("I-Twilio-Idempotency-Token", callSid)
-        .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
-        .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    return http.postForm(target, Map.of(
+        "X-Twilio-Signature", TwilioSigner.sign(fleet.authToken(company), target, form),
+        "I-Twilio-Idempotency-Token", callSid), encode(form));
   }
 
   /** The number picked for the next call (not thread-safe: the load generator calls it from one thread). */
@@ -119,9 +90,9 @@ public final class VoiceWebhooks {
     return "CA" + runPrefix + String.format("%024x", sequence);
   }
 
-  private Outcome judge(HttpResponse<String> response, int company, String callSid) {
-    if (response.statusCode() / 100 != 2) {
-      note("HTTP " + response.statusCode() + " for " + callSid + ": " + abbreviate(response.body()));
+  private Outcome judge(LoadClient.Answer response, int company, String callSid) {
+    if (response.status() / 100 != 2) {
+      note("HTTP " + response.status() + " for " + callSid + ": " + abbreviate(response.body()));
       return Outcome.HTTP_ERROR;
     }
     answered.add(callSid);

@@ -39,6 +39,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,11 +94,7 @@ public final class CallHandlerLoop implements Runnable {
         Topics.WEBHOOKS_UNROUTABLE.valueSerde(clients.registry()).deserializer();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clients.consumerProperties(groupId, "call-handler"),
             Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-        KafkaProducer<String, TwimlReply> replies = clients.producer(Topics.REPLIES, "call-handler-replies");
-        KafkaProducer<String, CallEvent> events = clients.producer(Topics.CALL_EVENTS, "call-handler-events");
-        KafkaProducer<String, byte[]> deadLetters = new KafkaProducer<>(
-            clients.producerProperties("call-handler-dlt"), Serdes.String().serializer(),
-            Serdes.ByteArray().serializer())) {
+        Output out = new Output(clients)) {
       consumer = c;
       Deque<Batch> unacknowledged = new ArrayDeque<>();
       c.subscribe(List.of(Topics.WEBHOOKS_RESOLVED.name(), Topics.WEBHOOKS_UNROUTABLE.name()),
@@ -123,15 +120,14 @@ public final class CallHandlerLoop implements Runnable {
             try {
               Instant now = clock.instant();
               if (record.topic().equals(Topics.WEBHOOKS_RESOLVED.name())) {
-                handleResolved(resolvedReader.deserialize(record.topic(), record.value()), now, replies, events, sent);
+                handleResolved(resolvedReader.deserialize(record.topic(), record.value()), now, out, sent);
               } else {
-                handleUnroutable(unroutableReader.deserialize(record.topic(), record.value()), now, replies, events,
-                    sent);
+                handleUnroutable(unroutableReader.deserialize(record.topic(), record.value()), now, out, sent);
               }
             } catch (RuntimeException e) {
               log.error("Record {}-{}@{} sent to dead letters: {}", record.topic(), record.partition(),
                   record.offset(), e.getMessage());
-              sent.add(deadLetters.send(deadLetter(record, e)));
+              sent.add(out.send(deadLetter(record, e)));
             }
           }
           unacknowledged.add(new Batch(sent, nextOffsets(batch)));
@@ -145,6 +141,42 @@ public final class CallHandlerLoop implements Runnable {
       if (running) {
         throw e;
       }
+    }
+  }
+
+  /**
+   * Everything the handler writes goes through one producer: a webhook's reply and its call event
+   * leave in the same produce request instead of two.
+   */
+  private static final class Output implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+    private final Serializer<TwimlReply> replies;
+    private final Serializer<CallEvent> events;
+
+    Output(KafkaClients clients) {
+      this.replies = clients.valueSerializer(Topics.REPLIES);
+      this.events = clients.valueSerializer(Topics.CALL_EVENTS);
+      this.producer = new KafkaProducer<>(clients.producerProperties("call-handler"), Serdes.String().serializer(),
+          Serdes.ByteArray().serializer());
+    }
+
+    Future<RecordMetadata> reply(ProducerRecord<String, TwimlReply> reply) {
+      return producer.send(new ProducerRecord<>(reply.topic(), reply.key(), replies.serialize(reply.topic(),
+          reply.value())));
+    }
+
+    Future<RecordMetadata> event(CallEvent event) {
+      String topic = Topics.CALL_EVENTS.name();
+      return producer.send(new ProducerRecord<>(topic, CallEvents.key(event), events.serialize(topic, event)));
+    }
+
+    Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+      return producer.send(record);
+    }
+
+    @Override
+    public void close() {
+      producer.close(Duration.ofSeconds(5));
     }
   }
 
@@ -205,23 +237,22 @@ public final class CallHandlerLoop implements Runnable {
     return offsets;
   }
 
-  private void handleResolved(ResolvedWebhook resolved, Instant now, KafkaProducer<String, TwimlReply> replies,
-      KafkaProducer<String, CallEvent> events, List<Future<RecordMetadata>> sent) {
+  private void handleResolved(ResolvedWebhook resolved, Instant now, Output out, List<Future<RecordMetadata>> sent) {
     Answer answer = twiml.answer(resolved);
     WebhookReceived event = resolved.getEvent();
     if (answer != null) {
-      sent.add(replies.send(reply(event, resolved.getRoute().getCompanyId(), answer, now)));
+      sent.add(out.reply(reply(event, resolved.getRoute().getCompanyId(), answer, now)));
     }
     for (CallEvent callEvent : CallEvents.forResolved(resolved, answer, now)) {
-      sent.add(events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), CallEvents.key(callEvent), callEvent)));
+      sent.add(out.event(callEvent));
     }
   }
 
-  private void handleUnroutable(UnroutableWebhook unroutable, Instant now, KafkaProducer<String, TwimlReply> replies,
-      KafkaProducer<String, CallEvent> events, List<Future<RecordMetadata>> sent) {
+  private void handleUnroutable(UnroutableWebhook unroutable, Instant now, Output out,
+      List<Future<RecordMetadata>> sent) {
     Answer answer = twiml.answer(unroutable);
     if (answer != null) {
-      sent.add(replies.send(reply(unroutable.getEvent(), null, answer, now)));
+      sent.add(out.reply(reply(unroutable.getEvent(), null, answer, now)));
     }
     UnroutableReason reason = unroutable.getReason();
     if (reason == UnroutableReason.SIGNATURE_INVALID || reason == UnroutableReason.MALFORMED) {
@@ -229,7 +260,7 @@ public final class CallHandlerLoop implements Runnable {
       return;
     }
     CallEvent callEvent = CallEvents.forUnroutable(unroutable, now);
-    sent.add(events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), CallEvents.key(callEvent), callEvent)));
+    sent.add(out.event(callEvent));
   }
 
   private static ProducerRecord<String, TwimlReply> reply(WebhookReceived event, String companyId, Answer answer,

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,18 +23,26 @@ public final class EventPublisher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
-  private final KafkaProducer<String, WebhookReceived> webhooks;
-  private final KafkaProducer<String, UnroutableWebhook> rejected;
-  private final KafkaProducer<String, CallEvent> callEvents;
-  private final KafkaProducer<String, CallDeferred> deferrals;
+  /** One producer for every topic: one I/O thread and one connection, and records sent together share a request. */
+  private final KafkaProducer<String, byte[]> producer;
+  private final Serializer<WebhookReceived> webhooks;
+  private final Serializer<UnroutableWebhook> rejected;
+  private final Serializer<CallEvent> callEvents;
+  private final Serializer<CallDeferred> deferrals;
   private final Duration ackTimeout;
 
   public EventPublisher(KafkaClients clients, Duration ackTimeout) {
-    this.webhooks = clients.producer(Topics.WEBHOOKS, "ingress-webhooks");
-    this.rejected = clients.producer(Topics.WEBHOOKS_UNROUTABLE, "ingress-rejected");
-    this.callEvents = clients.producer(Topics.CALL_EVENTS, "ingress-call-events");
-    this.deferrals = clients.producer(Topics.DEFERRALS, "ingress-deferrals");
+    this.webhooks = clients.valueSerializer(Topics.WEBHOOKS);
+    this.rejected = clients.valueSerializer(Topics.WEBHOOKS_UNROUTABLE);
+    this.callEvents = clients.valueSerializer(Topics.CALL_EVENTS);
+    this.deferrals = clients.valueSerializer(Topics.DEFERRALS);
+    this.producer = new KafkaProducer<>(clients.producerProperties("ingress"), new StringSerializer(),
+        new ByteArraySerializer());
     this.ackTimeout = ackTimeout;
+  }
+
+  private static <V> ProducerRecord<String, byte[]> record(String topic, String key, Serializer<V> serializer, V value) {
+    return new ProducerRecord<>(topic, key, serializer.serialize(topic, value));
   }
 
   /**
@@ -41,7 +52,7 @@ public final class EventPublisher implements AutoCloseable {
    */
   public void publishDurably(WebhookReceived event) {
     try {
-      webhooks.send(new ProducerRecord<>(Topics.WEBHOOKS.name(), event.getTenantNumber(), event))
+      producer.send(record(Topics.WEBHOOKS.name(), event.getTenantNumber(), webhooks, event))
           .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       throw new KafkaUnavailableException("Webhook " + event.getEventId() + " not acknowledged by Kafka", e);
@@ -54,7 +65,7 @@ public final class EventPublisher implements AutoCloseable {
   /** Records a webhook refused at the edge (forged or missing signature), without waiting. */
   public void recordRejected(UnroutableWebhook rejection) {
     try {
-      rejected.send(new ProducerRecord<>(Topics.WEBHOOKS_UNROUTABLE.name(), rejection.getEvent().getTenantNumber(),
+      producer.send(record(Topics.WEBHOOKS_UNROUTABLE.name(), rejection.getEvent().getTenantNumber(), rejected,
           rejection), (metadata, error) -> {
             if (error != null) {
               log.error("Could not record rejected webhook {}: {}", rejection.getEvent().getEventId(),
@@ -73,7 +84,7 @@ public final class EventPublisher implements AutoCloseable {
    */
   public void recordDeferral(CallDeferred deferral) {
     try {
-      deferrals.send(new ProducerRecord<>(Topics.DEFERRALS.name(), deferral.getEventId(), deferral))
+      producer.send(record(Topics.DEFERRALS.name(), deferral.getEventId(), deferrals, deferral))
           .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.error("Deferral of {} not recorded; the caller keeps the holding answer: {}", deferral.getEventId(),
@@ -86,7 +97,7 @@ public final class EventPublisher implements AutoCloseable {
   /** Adds a fact to the call archive, without waiting. */
   public void recordCallEvent(String key, CallEvent event) {
     try {
-      callEvents.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), key, event), (metadata, error) -> {
+      producer.send(record(Topics.CALL_EVENTS.name(), key, callEvents, event), (metadata, error) -> {
         if (error != null) {
           log.error("Could not record call event for {}: {}", event.getEventId(), error.getMessage());
         }
@@ -98,9 +109,6 @@ public final class EventPublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    webhooks.close(Duration.ofSeconds(5));
-    rejected.close(Duration.ofSeconds(5));
-    callEvents.close(Duration.ofSeconds(5));
-    deferrals.close(Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(5));
   }
 }

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Producers and consumers with Switchboard's settings, typed by a {@link Topic}. Producers are
@@ -65,11 +66,19 @@ public final class KafkaClients {
    * first: an incompatible schema stops the process here, before it writes anything.
    */
   public <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic, String clientId) {
+    return new KafkaProducer<>(producerProperties(clientId), topic.keySerde().serializer(), valueSerializer(topic));
+  }
+
+  /**
+   * The value serializer of a topic, its schema registered first, for a process that writes several
+   * topics through one byte-array producer (records produced together then share a request).
+   */
+  public <V> Serializer<V> valueSerializer(Topic<?, V> topic) {
     Serde<V> values = topic.valueSerde(registry);
     if (values instanceof AvroSerde<?> avro) {
       avro.registerSchema();
     }
-    return new KafkaProducer<>(producerProperties(clientId), topic.keySerde().serializer(), values.serializer());
+    return values.serializer();
   }
 
   /** A consumer reading one topic with its key and value serdes. */
