@@ -103,7 +103,7 @@ public final class BenchRun {
                 webhooks.nextNumber(), webhooks.callSid(i)).thenApply(r -> Outcome.OK));
           }
           for (int rate : settings.rates()) {
-            steps.add(step(rate, webhooks, sequence, trivialUrl, kafka, fleet));
+            steps.add(step(rate, webhooks, sequence, trivialUrl, kafka));
           }
           Integer max = settings.searchCeiling() > 0 ? searchMaximum(steps, search, webhooks, sequence) : null;
           progress.accept("Measuring config propagation over " + settings.propagationSamples() + " MongoDB writes");
@@ -126,7 +126,7 @@ public final class BenchRun {
   }
 
   private RateStep step(int rate, VoiceWebhooks webhooks, long[] sequence, String trivialUrl,
-      KafkaHopBaseline kafka, Fleet fleet) throws InterruptedException {
+      KafkaHopBaseline kafka) throws InterruptedException {
     // The floors first, on a machine that has settled from the previous step.
     Result trivial = null;
     Result kafkaChain = null;
