@@ -3,8 +3,11 @@ package io.switchboard.domain.twilio;
 import com.twilio.http.HttpClient;
 import java.net.URI;
 import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.util.TimeValue;
 
 /**
  * Where Twilio REST calls go: Twilio itself, or a stand-in of its API (the local stack and the
@@ -41,14 +44,27 @@ public final class TwilioApiTarget {
     return isLive() ? "Twilio (live)" : "Twilio stand-in at " + standIn;
   }
 
+  /** A pooled connection idle longer than this is checked before it is used again. */
+  static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(1);
+  /** Connections idle this long are closed by the client first. */
+  static final TimeValue EVICT_IDLE_AFTER = TimeValue.ofSeconds(30);
+
   /**
    * A fresh HTTP client for one tenant, so tenants never share a connection pool. Apache
    * HttpClient's automatic retries (it repeats 429 and 503 after a pause) are off: retries are
-   * Switchboard's decision, made without blocking a thread.
+   * Switchboard's decision, made without blocking a thread. A kept-alive connection the server has
+   * since closed is found and replaced before a request goes out on it (HttpClient does not check
+   * by default): sent on it, an SMS would fail with no answer, an outcome Switchboard must treat as
+   * unknown although Twilio never saw the request.
    */
   HttpClient newHttpClient() {
     HttpClientBuilder builder = HttpClientBuilder.create()
         .disableAutomaticRetries()
+        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY).build())
+            .build())
+        .evictIdleConnections(EVICT_IDLE_AFTER)
         .setDefaultRequestConfig(HttpClient.DEFAULT_REQUEST_CONFIG);
     if (!isLive()) {
       HttpHost target = new HttpHost("http", standIn.getHost(), standIn.getPort());

@@ -1,0 +1,77 @@
+package io.switchboard.domain.twilio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.twilio.http.HttpClient;
+import com.twilio.http.HttpMethod;
+import com.twilio.http.Request;
+import com.twilio.http.Response;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TwilioApiTargetTest {
+
+  /**
+   * A server that answers each connection's first request with keep-alive, then closes the
+   * connection without a word, as servers do with idle connections.
+   */
+  private static final class DroppingServer implements AutoCloseable {
+    final ServerSocket socket;
+    final AtomicInteger answered = new AtomicInteger();
+    final Thread thread;
+
+    DroppingServer() throws Exception {
+      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      thread = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try (Socket connection = socket.accept()) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+                StandardCharsets.ISO_8859_1));
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+              // headers of a GET: nothing to keep
+            }
+            OutputStream out = connection.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                + "Connection: keep-alive\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            answered.incrementAndGet();
+          } catch (Exception e) {
+            // closed while accepting: the test is over
+          }
+        }
+      }, "dropping-server");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+
+  @Test
+  void shouldNotSendARequestOnAKeptAliveConnectionTheServerHasClosed() throws Exception {
+    try (DroppingServer server = new DroppingServer()) {
+      HttpClient client = TwilioApiTarget.standIn("http://127.0.0.1:" + server.socket.getLocalPort()).newHttpClient();
+      Request request = new Request(HttpMethod.GET, "https://api.twilio.com/2010-04-01/Accounts/AC1.json");
+      request.setAuth("AC1", "token");
+
+      Response first = client.reliableRequest(request);
+      // Long enough for the pool to check the connection before using it again.
+      Thread.sleep(TwilioApiTarget.VALIDATE_AFTER_INACTIVITY.toMilliseconds() + 500);
+      Response second = client.reliableRequest(request);
+
+      assertThat(first.getStatusCode()).isEqualTo(200);
+      assertThat(second.getStatusCode()).isEqualTo(200);
+      assertThat(server.answered.get()).isEqualTo(2);
+    }
+  }
+}
