@@ -27,12 +27,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -57,15 +60,27 @@ public final class CallHandlerLoop implements Runnable {
   private final KafkaClients clients;
   private final TwimlFactory twiml;
   private final Clock clock;
-  private final String groupId;
   private volatile boolean running = true;
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  private final Supplier<Consumer<String, byte[]>> consumers;
+  private final Supplier<Producer<String, byte[]>> producers;
+  private volatile Consumer<String, byte[]> consumer;
 
   public CallHandlerLoop(KafkaClients clients, TwimlFactory twiml, Clock clock, String groupId) {
+    this(clients, twiml, clock,
+        () -> new KafkaConsumer<>(clients.consumerProperties(groupId, "call-handler"), Serdes.String().deserializer(),
+            Serdes.ByteArray().deserializer()),
+        () -> new KafkaProducer<>(clients.producerProperties("call-handler"), Serdes.String().serializer(),
+            Serdes.ByteArray().serializer()));
+  }
+
+  /** With the given consumer and producer factories, called again each time the loop restarts. */
+  CallHandlerLoop(KafkaClients clients, TwimlFactory twiml, Clock clock, Supplier<Consumer<String, byte[]>> consumers,
+      Supplier<Producer<String, byte[]>> producers) {
     this.clients = clients;
     this.twiml = twiml;
     this.clock = clock;
-    this.groupId = groupId;
+    this.consumers = consumers;
+    this.producers = producers;
   }
 
   @Override
@@ -92,9 +107,8 @@ public final class CallHandlerLoop implements Runnable {
     Deserializer<ResolvedWebhook> resolvedReader = Topics.WEBHOOKS_RESOLVED.valueSerde(clients.registry()).deserializer();
     Deserializer<UnroutableWebhook> unroutableReader =
         Topics.WEBHOOKS_UNROUTABLE.valueSerde(clients.registry()).deserializer();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clients.consumerProperties(groupId, "call-handler"),
-            Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-        Output out = new Output(clients)) {
+    try (Consumer<String, byte[]> c = consumers.get();
+        Output out = new Output(clients, producers.get())) {
       consumer = c;
       Deque<Batch> unacknowledged = new ArrayDeque<>();
       c.subscribe(List.of(Topics.WEBHOOKS_RESOLVED.name(), Topics.WEBHOOKS_UNROUTABLE.name()),
@@ -149,15 +163,14 @@ public final class CallHandlerLoop implements Runnable {
    * leave in the same produce request instead of two.
    */
   private static final class Output implements AutoCloseable {
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final Serializer<TwimlReply> replies;
     private final Serializer<CallEvent> events;
 
-    Output(KafkaClients clients) {
+    Output(KafkaClients clients, Producer<String, byte[]> producer) {
       this.replies = clients.valueSerializer(Topics.REPLIES);
       this.events = clients.valueSerializer(Topics.CALL_EVENTS);
-      this.producer = new KafkaProducer<>(clients.producerProperties("call-handler"), Serdes.String().serializer(),
-          Serdes.ByteArray().serializer());
+      this.producer = producer;
     }
 
     Future<RecordMetadata> reply(ProducerRecord<String, TwimlReply> reply) {
@@ -200,7 +213,7 @@ public final class CallHandlerLoop implements Runnable {
    * the previous batch's round trips; a batch is committed only after everything it produced is
    * durable (at least once), in poll order.
    */
-  private static void commitAcknowledged(KafkaConsumer<String, byte[]> c, Deque<Batch> unacknowledged) {
+  private static void commitAcknowledged(Consumer<String, byte[]> c, Deque<Batch> unacknowledged) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().acknowledged()) {
       offsets.putAll(unacknowledged.pollFirst().offsets());
@@ -216,7 +229,7 @@ public final class CallHandlerLoop implements Runnable {
   }
 
   /** Waits for every batch's output, then commits synchronously: on a rebalance and on stopping. */
-  private static void commitWhenAcknowledged(KafkaConsumer<String, byte[]> c, Deque<Batch> unacknowledged) {
+  private static void commitWhenAcknowledged(Consumer<String, byte[]> c, Deque<Batch> unacknowledged) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     while (!unacknowledged.isEmpty()) {
       Batch batch = unacknowledged.pollFirst();
@@ -300,7 +313,7 @@ public final class CallHandlerLoop implements Runnable {
 
   public void stop() {
     running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
+    Consumer<String, byte[]> c = consumer;
     if (c != null) {
       c.wakeup();
     }
