@@ -71,7 +71,7 @@ public final class ConfigPropagation {
   /** Microseconds from the write to the first answer in the new mode, or -1 past the patience. */
   private long timeUntilRouted(MongoCollection<Document> companies, int company, Fleet.Mode target, int sample)
       throws InterruptedException {
-    int number = company * (fleet.numbers() / fleet.companies());
+    int number = fleet.firstNumberOf(company);
     AtomicLong firstSeen = new AtomicLong(Long.MAX_VALUE);
     List<CompletableFuture<?>> probes = new ArrayList<>();
     long written = System.nanoTime();

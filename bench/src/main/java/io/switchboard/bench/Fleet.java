@@ -83,6 +83,11 @@ public final class Fleet {
     return "+1415" + (2_000_000 + i);
   }
 
+  /** The index of the company's first (primary) number. */
+  public int firstNumberOf(int company) {
+    return company * numbersPerCompany;
+  }
+
   public int companyOfNumber(int i) {
     return i / numbersPerCompany;
   }
@@ -134,7 +139,7 @@ public final class Fleet {
   public Document document(int company, Mode mode) {
     List<Document> numbers = new ArrayList<>(numbersPerCompany);
     for (int n = 0; n < numbersPerCompany; n++) {
-      numbers.add(new Document("phoneNumber", number(company * numbersPerCompany + n))
+      numbers.add(new Document("phoneNumber", number(firstNumberOf(company) + n))
           .append("status", "active").append("isPrimary", n == 0));
     }
     Document twilio = new Document("accountSid", accountSids[company])

@@ -44,8 +44,10 @@ public final class KafkaHopBaseline implements AutoCloseable {
   private final KafkaClients clients;
   private final int partitions;
   private final int payloadBytes;
-  private final Map<Long, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
-  private final Map<Long, Long> intendedAt = new ConcurrentHashMap<>();
+  /** A record on its way through the chain: when it was due, and who waits for it. */
+  private record InFlight(long intendedNanos, CompletableFuture<Outcome> done) {}
+
+  private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
   private final Recorder firstHop = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
   private final List<Relay> relays = new ArrayList<>();
   private KafkaProducer<String, byte[]> producer;
@@ -75,8 +77,7 @@ public final class KafkaHopBaseline implements AutoCloseable {
   /** Sends record {@code sequence} into the chain; the future ends when it leaves the last hop. */
   public CompletableFuture<Outcome> send(long sequence, long intendedNanos) {
     CompletableFuture<Outcome> done = new CompletableFuture<>();
-    inFlight.put(sequence, done);
-    intendedAt.put(sequence, intendedNanos);
+    inFlight.put(sequence, new InFlight(intendedNanos, done));
     byte[] value = new byte[payloadBytes];
     ByteBuffer.wrap(value).putLong(sequence);
     producer.send(new ProducerRecord<>(topic(1), Long.toString(sequence), value), (metadata, error) -> {
@@ -93,10 +94,9 @@ public final class KafkaHopBaseline implements AutoCloseable {
   }
 
   private void finish(long sequence, Outcome outcome) {
-    intendedAt.remove(sequence);
-    CompletableFuture<Outcome> done = inFlight.remove(sequence);
-    if (done != null) {
-      done.complete(outcome);
+    InFlight record = inFlight.remove(sequence);
+    if (record != null) {
+      record.done().complete(outcome);
     }
   }
 
@@ -166,9 +166,9 @@ public final class KafkaHopBaseline implements AutoCloseable {
           for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
             long sequence = ByteBuffer.wrap(record.value()).getLong();
             if (hop == 1) {
-              Long intended = intendedAt.get(sequence);
-              if (intended != null) {
-                firstHop.recordValue((System.nanoTime() - intended) / 1_000);
+              InFlight sent = inFlight.get(sequence);
+              if (sent != null) {
+                firstHop.recordValue((System.nanoTime() - sent.intendedNanos()) / 1_000);
               }
             }
             if (next != null) {

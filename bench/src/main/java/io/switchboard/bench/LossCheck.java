@@ -8,11 +8,12 @@ import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.TopicScan;
 import io.switchboard.schemas.kafka.Topics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
@@ -63,37 +64,37 @@ public final class LossCheck implements AutoCloseable {
   private void readNew() {
     boolean fromStart = !positioned;
     positioned = true;
-    TopicScan.readToEnd(webhooks, List.of(Topics.WEBHOOKS.name()),
-        partitions -> {
-          if (fromStart) {
-            webhooks.seekToBeginning(partitions);
-          }
-        },
-        record -> {
-          WebhookReceived event = record.value();
-          if (event != null && event.getKind() == WebhookKind.VOICE && event.getCallSid() != null) {
-            webhookCopies.merge(event.getCallSid(), 1, Integer::sum);
-          }
-        });
-    TopicScan.readToEnd(events, List.of(Topics.CALL_EVENTS.name()),
-        partitions -> {
-          if (fromStart) {
-            events.seekToBeginning(partitions);
-          }
-        },
-        record -> {
-          CallEvent event = record.value();
-          if (event == null || event.getCallSid() == null) {
-            return;
-          }
-          CallEventType type = event.getType();
-          // The call-handler's decision: routed to the company, or not routable (then answered "not configured").
-          int flag = type == CallEventType.CALL_ROUTED || type == CallEventType.CALL_UNROUTABLE ? ROUTED
-              : type == CallEventType.CALL_ANSWERED_INLINE || type == CallEventType.CALL_DEFERRED ? ANSWERED : 0;
-          if (flag != 0) {
-            eventFlags.merge(event.getCallSid(), flag, (a, b) -> a | b);
-          }
-        });
+    readNew(webhooks, Topics.WEBHOOKS.name(), fromStart, event -> {
+      if (event.getKind() == WebhookKind.VOICE && event.getCallSid() != null) {
+        webhookCopies.merge(event.getCallSid(), 1, Integer::sum);
+      }
+    });
+    readNew(events, Topics.CALL_EVENTS.name(), fromStart, event -> {
+      if (event.getCallSid() == null) {
+        return;
+      }
+      CallEventType type = event.getType();
+      // The call-handler's decision: routed to the company, or not routable (then answered "not configured").
+      int flag = type == CallEventType.CALL_ROUTED || type == CallEventType.CALL_UNROUTABLE ? ROUTED
+          : type == CallEventType.CALL_ANSWERED_INLINE || type == CallEventType.CALL_DEFERRED ? ANSWERED : 0;
+      if (flag != 0) {
+        eventFlags.merge(event.getCallSid(), flag, (a, b) -> a | b);
+      }
+    });
+  }
+
+  /** Reads what the topic gained since the last read (from its start the first time). */
+  private static <V> void readNew(KafkaConsumer<String, V> consumer, String topic, boolean fromStart,
+      Consumer<V> each) {
+    TopicScan.readToEnd(consumer, List.of(topic), partitions -> {
+      if (fromStart) {
+        consumer.seekToBeginning(partitions);
+      }
+    }, record -> {
+      if (record.value() != null) {
+        each.accept(record.value());
+      }
+    });
   }
 
   private Report compare(Set<String> answered) {

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** Every number more than one company claims, with the company that keeps it. */
@@ -13,16 +13,15 @@ import picocli.CommandLine.Spec;
     description = "List every number claimed by more than one company, and which company keeps it.")
 final class ConflictsCommand implements Callable<Integer> {
 
-  @Option(names = "--resolver-url", defaultValue = "${SWITCHBOARD_RESOLVER_URL:-http://127.0.0.1:8083}",
-      description = "Base URL of the tenant-resolver-stream diagnostics API (default: ${DEFAULT-VALUE})")
-  String resolverUrl;
+  @Mixin
+  ResolverOptions resolver;
 
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
-    JsonNode conflicts = new ResolverApi(resolverUrl).conflicts();
+    JsonNode conflicts = resolver.api().conflicts();
     PrintWriter out = spec.commandLine().getOut();
     if (conflicts.isEmpty()) {
       out.println("No number is claimed by more than one company.");

@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -17,16 +17,15 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "The number, in any written form (+15551234567, (555) 123-4567)")
   String number;
 
-  @Option(names = "--resolver-url", defaultValue = "${SWITCHBOARD_RESOLVER_URL:-http://127.0.0.1:8083}",
-      description = "Base URL of the tenant-resolver-stream diagnostics API (default: ${DEFAULT-VALUE})")
-  String resolverUrl;
+  @Mixin
+  ResolverOptions resolver;
 
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
-    JsonNode answer = new ResolverApi(resolverUrl).explain(number);
+    JsonNode answer = resolver.api().explain(number);
     PrintWriter out = spec.commandLine().getOut();
     out.println(answer.path("e164").asText());
     if (answer.path("ownerCompanyId").isNull() || answer.path("ownerCompanyId").isMissingNode()) {

@@ -1,0 +1,15 @@
+package io.switchboard.cli;
+
+import picocli.CommandLine.Option;
+
+/** Which resolver's diagnostics API a command asks. */
+final class ResolverOptions {
+
+  @Option(names = "--resolver-url", defaultValue = "${SWITCHBOARD_RESOLVER_URL:-http://127.0.0.1:8083}",
+      description = "Base URL of the tenant-resolver-stream diagnostics API (default: ${DEFAULT-VALUE})")
+  String resolverUrl;
+
+  ResolverApi api() {
+    return new ResolverApi(resolverUrl);
+  }
+}
