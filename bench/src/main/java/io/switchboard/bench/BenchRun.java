@@ -38,7 +38,7 @@ public final class BenchRun {
    * @param searchCeiling the highest rate the search for the maximum tries; 0 for no search
    */
   public record Settings(int companies, int numbers, List<Integer> rates, Duration step, Duration warmup, int warmupRate,
-      int searchCeiling, int propagationSamples, boolean baselines, long seed, Path sharedDir, Path apicurioHome,
+      int searchCeiling, int propagationSamples, boolean baselines, long seed, Path apicurioHome,
       Map<String, Object> overrides) {}
 
   /** Switchboard and its floors at one offered rate. */
@@ -65,8 +65,7 @@ public final class BenchRun {
     long began = System.nanoTime();
     Fleet fleet = Fleet.generate(settings.companies(), settings.numbers(), settings.seed());
     progress.accept("Starting the local stack (Kafka, Apicurio Registry, MongoDB, Twilio stand-in)");
-    try (LocalStack stack = LocalStack.start(settings.apicurioHome(),
-        settings.sharedDir().resolve("twilio/twilio_api_v2010.json"))) {
+    try (LocalStack stack = LocalStack.start(settings.apicurioHome())) {
       progress.accept("Writing " + fleet.companies() + " companies with " + fleet.numbers() + " numbers to MongoDB");
       fleet.registerWith(stack.twilio());
       fleet.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
@@ -74,8 +73,8 @@ public final class BenchRun {
       try (SwitchboardServices services = SwitchboardServices.start(stack, null, settings.overrides());
           LossCheck lossCheck = new LossCheck(stack.kafkaClients());
           LoadClient http = new LoadClient(OpenLoopLoad.DEFAULT_MAX_IN_FLIGHT, TWILIO_TIMEOUT)) {
-        VoiceWebhooks webhooks = new VoiceWebhooks(fleet, services.publicBaseUrl() + "/api/twilio/voice",
-            settings.sharedDir().resolve("twilio/webhook-samples.json"), http, settings.seed());
+        VoiceWebhooks webhooks = new VoiceWebhooks(fleet, services.publicBaseUrl() + "/api/twilio/voice", http,
+            settings.seed());
         awaitRouting(fleet, webhooks);
         Duration setup = Duration.ofNanos(System.nanoTime() - began);
         progress.accept(String.format("Ready in %.1f s; warming up at %d/s for %d s", setup.toMillis() / 1000.0,

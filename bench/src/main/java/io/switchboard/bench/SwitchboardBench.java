@@ -1,7 +1,6 @@
 package io.switchboard.bench;
 
 import io.switchboard.local.stack.ApicurioRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -64,10 +63,6 @@ public final class SwitchboardBench implements Callable<Integer> {
       description = "Document whose results section is replaced; 'none' to only print (default: ${DEFAULT-VALUE})")
   String output;
 
-  @Option(names = "--shared-dir", defaultValue = "../shared",
-      description = "Folder holding twilio/twilio_api_v2010.json and twilio/webhook-samples.json (default: ${DEFAULT-VALUE})")
-  Path sharedDir;
-
   @Option(names = "--apicurio-home", description = "Unpacked Apicurio Registry (default: local-stack/target/apicurio)")
   Path apicurioHome;
 
@@ -84,13 +79,9 @@ public final class SwitchboardBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(sharedDir.resolve("twilio/webhook-samples.json"))) {
-      System.err.println("Twilio's webhook samples not found under " + sharedDir + " (use --shared-dir)");
-      return 2;
-    }
     ZonedDateTime started = ZonedDateTime.now();
     BenchRun.Settings settings = new BenchRun.Settings(companies, numbers, rates, Duration.ofSeconds(stepSeconds),
-        Duration.ofSeconds(warmupSeconds), warmupRate, searchCeiling, propagationSamples, baselines, seed, sharedDir,
+        Duration.ofSeconds(warmupSeconds), warmupRate, searchCeiling, propagationSamples, baselines, seed,
         apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome(), Map.of());
     BenchRun.Results results = new BenchRun(settings, System.out::println).run();
     List<Microbenchmarks.Score> scores = List.of();

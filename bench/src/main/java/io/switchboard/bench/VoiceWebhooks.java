@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.bench.OpenLoopLoad.Outcome;
 import io.switchboard.local.twilio.TwilioSigner;
+import io.switchboard.twilio.reference.TwilioReference;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
 
 /**
  * Incoming-call webhooks the way Twilio sends them: the field list of a real incoming-call payload
- * ({@code ../shared/twilio/webhook-samples.json}), form-encoded, signed with the called company's
+ * ({@link TwilioReference#WEBHOOK_SAMPLES}), form-encoded, signed with the called company's
  * Auth Token over the public URL, each call to a number picked at random across the fleet and with
  * a CallSid of its own. Remembers which calls were answered 2xx, for the loss check, and checks
  * each answer is the called company's TwiML for its routing mode.
@@ -46,10 +47,10 @@ public final class VoiceWebhooks {
    * @param url the public URL of the voice webhook: Twilio signs this exact URL
    * @param timeout how long Twilio waits for an answer before giving up on the webhook
    */
-  public VoiceWebhooks(Fleet fleet, String url, Path webhookSamples, LoadClient http, long seed) {
+  public VoiceWebhooks(Fleet fleet, String url, LoadClient http, long seed) {
     this.fleet = fleet;
     this.url = url;
-    this.template = incomingCallFields(webhookSamples);
+    this.template = incomingCallFields();
     this.http = http;
     this.random = new SplittableRandom(seed);
     this.runPrefix = String.format("%08x", seed & 0xffffffffL);
@@ -155,9 +156,9 @@ public final class VoiceWebhooks {
     return form;
   }
 
-  private static List<String[]> incomingCallFields(Path webhookSamples) {
-    try {
-      JsonNode samples = new ObjectMapper().readTree(webhookSamples.toFile()).path("samples");
+  private static List<String[]> incomingCallFields() {
+    try (InputStream file = TwilioReference.WEBHOOK_SAMPLES.open()) {
+      JsonNode samples = new ObjectMapper().readTree(file).path("samples");
       for (JsonNode sample : samples) {
         if ("voice_incoming".equals(sample.path("category").asText())) {
           List<String[]> fields = new ArrayList<>();
@@ -165,9 +166,9 @@ public final class VoiceWebhooks {
           return fields;
         }
       }
-      throw new IllegalArgumentException("No voice_incoming sample in " + webhookSamples);
+      throw new IllegalArgumentException("No voice_incoming sample in " + TwilioReference.WEBHOOK_SAMPLES.fileName());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read webhook samples " + webhookSamples, e);
+      throw new UncheckedIOException("Cannot read Twilio's webhook samples", e);
     }
   }
 

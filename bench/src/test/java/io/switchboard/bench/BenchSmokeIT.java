@@ -23,9 +23,8 @@ class BenchSmokeIT {
 
   @Test
   void shouldRunTheWholeBenchmarkAtALowRateAndLoseNothing(@TempDir Path dir) throws Exception {
-    Path shared = Path.of(System.getProperty("switchboard.shared.dir", "../../shared"));
     BenchRun.Settings settings = new BenchRun.Settings(60, 180, List.of(20), Duration.ofSeconds(3), Duration.ofSeconds(2),
-        20, 0, 2, true, 7, shared, ApicurioRegistry.defaultHome(), Map.of());
+        20, 0, 2, true, 7, ApicurioRegistry.defaultHome(), Map.of());
     List<String> progress = new ArrayList<>();
 
     BenchRun.Results results = new BenchRun(settings, progress::add).run();

@@ -42,9 +42,6 @@ public final class SwitchboardLocal implements Callable<Integer> {
       + "needs the demo company's real credentials in TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
   boolean twilioLive;
 
-  @Option(names = "--shared-dir", description = "Folder holding twilio/twilio_api_v2010.json (default: ../shared)")
-  Path sharedDir;
-
   @Option(names = "--apicurio-home", description = "Unpacked Apicurio Registry distribution (default: local-stack/target/apicurio)")
   Path apicurioHome;
 
@@ -60,12 +57,7 @@ public final class SwitchboardLocal implements Callable<Integer> {
       System.err.println("--twilio-live needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN in the environment");
       return 2;
     }
-    Path spec = (sharedDir != null ? sharedDir : defaultSharedDir()).resolve("twilio/twilio_api_v2010.json");
-    if (!Files.isRegularFile(spec)) {
-      System.err.println("Twilio's OpenAPI description not found at " + spec + " (use --shared-dir)");
-      return 2;
-    }
-    LocalStack stack = LocalStack.start(apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome(), spec);
+    LocalStack stack = LocalStack.start(apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome());
     SwitchboardServices services = null;
     CountDownLatch stopped = new CountDownLatch(1);
     try {
@@ -105,15 +97,6 @@ public final class SwitchboardLocal implements Callable<Integer> {
     Files.createDirectories(file.getParent());
     Files.writeString(file, "bootstrap.servers=" + stack.bootstrapServers() + "\nregistry.url=" + stack.registryUrl()
         + "\n");
-  }
-
-  private static Path defaultSharedDir() {
-    for (Path candidate : List.of(Path.of("../shared"), Path.of("../../shared"))) {
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    return Path.of("../shared");
   }
 
   private static void awaitRoutes(KafkaClients clients, Set<String> numbers) {

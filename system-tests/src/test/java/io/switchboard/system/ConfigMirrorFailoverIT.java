@@ -48,8 +48,7 @@ class ConfigMirrorFailoverIT {
 
   @BeforeAll
   static void startOwnCluster() {
-    stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
-        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+    stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
     clients = stack.kafkaClients();
     mongo = MongoClients.create(stack.mongoUri());
     companies = mongo.getDatabase(DATABASE).getCollection("v2companies");

@@ -42,8 +42,7 @@ class DeferredAnswerIT {
   @ParameterizedTest
   @ValueSource(strings = {"1ms", "40ms"})
   void shouldLetExactlyOneAnswerTakeEffectForEveryCallAndRepeatNoUpdateOnReplay(String budget) throws Exception {
-    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
-        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
         SwitchboardServices services = SwitchboardServices.start(stack, null,
             Map.of("switchboard.ingress.reply-budget", budget))) {
       stack.twilio().register(ACCOUNT, TOKEN, TwilioStandIn.Behaviour.OK);
@@ -84,8 +83,7 @@ class DeferredAnswerIT {
 
   @org.junit.jupiter.api.Test
   void shouldHandTwilioALongDeferredAnswerByUrl() throws Exception {
-    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
-        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
         SwitchboardServices services = SwitchboardServices.start(stack, null,
             Map.of("switchboard.ingress.reply-budget", "1ms"))) {
       stack.twilio().register(ACCOUNT, TOKEN, TwilioStandIn.Behaviour.OK);

@@ -36,8 +36,7 @@ class HealthMonitorIT {
 
   @Test
   void shouldGiveEachTenantItsStatusAlertOncePerTransitionAndReportTheContract() throws Exception {
-    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
-        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
         SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(
             "switchboard.health.period", "1s", "switchboard.health.degraded-after", "300ms",
             "switchboard.health.confirmations", 2))) {
@@ -101,8 +100,7 @@ class HealthMonitorIT {
   void shouldCheckAThousandTenantsWithinAPeriodNeverExceedingTheConcurrencyCap() throws Exception {
     int tenants = 1_000;
     int cap = 8;
-    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
-        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
         SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(
             "switchboard.health.period", "6s", "switchboard.health.max-concurrent-checks", cap))) {
       List<Document> documents = new ArrayList<>();

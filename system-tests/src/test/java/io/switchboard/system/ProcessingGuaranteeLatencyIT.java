@@ -33,8 +33,7 @@ class ProcessingGuaranteeLatencyIT {
   @ParameterizedTest
   @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
   void shouldReportInlineLatencyUnderEachGuarantee(String guarantee) throws Exception {
-    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
-        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
         SwitchboardServices services = SwitchboardServices.start(stack, null,
             Map.of("switchboard.resolver.processing-guarantee", guarantee))) {
       String token = "9".repeat(32);

@@ -45,8 +45,7 @@ class SecretLeakIT {
 
   @Test
   void shouldLeaveNoPlaintextTokenInLogsAnswersOrTopics() throws Exception {
-    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
-        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
         SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(
             "switchboard.ingress.reply-budget", "1ms", "switchboard.health.period", "2s"))) {
       ListAppender<ILoggingEvent> logs = captureLogs();

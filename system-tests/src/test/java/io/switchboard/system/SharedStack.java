@@ -3,7 +3,6 @@ package io.switchboard.system;
 import io.switchboard.local.SwitchboardServices;
 import io.switchboard.local.stack.ApicurioRegistry;
 import io.switchboard.local.stack.LocalStack;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -20,8 +19,7 @@ final class SharedStack {
 
   static synchronized LocalStack stack() {
     if (stack == null) {
-      Path shared = Path.of(System.getProperty("switchboard.shared.dir", "../../shared"));
-      stack = LocalStack.start(ApicurioRegistry.defaultHome(), shared.resolve("twilio/twilio_api_v2010.json"));
+      stack = LocalStack.start(ApicurioRegistry.defaultHome());
       Runtime.getRuntime().addShutdownHook(new Thread(SharedStack::stop, "shared-stack-stop"));
     }
     return stack;
@@ -32,10 +30,6 @@ final class SharedStack {
       services = SwitchboardServices.start(stack(), null, Map.of("switchboard.ingress.reply-budget", "5s"));
     }
     return services;
-  }
-
-  static Path sharedDir() {
-    return Path.of(System.getProperty("switchboard.shared.dir", "../../shared"));
   }
 
   private static synchronized void stop() {

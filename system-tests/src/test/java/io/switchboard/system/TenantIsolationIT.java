@@ -33,8 +33,7 @@ class TenantIsolationIT {
 
   @Test
   void shouldKeepOneTenantsFailingTwilioAccountFromSlowingAnother() throws Exception {
-    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl(),
-        SharedStack.sharedDir().resolve("twilio/twilio_api_v2010.json"));
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
         SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(
             "switchboard.call-handler.retry-attempts", ATTEMPTS,
             "switchboard.call-handler.retry-base-delay", "100ms",

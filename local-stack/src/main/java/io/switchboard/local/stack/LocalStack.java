@@ -41,10 +41,10 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** Starts everything; on any failure, stops what had started and rethrows. */
-  public static LocalStack start(Path apicurioHome, Path twilioOpenApiSpec) {
+  public static LocalStack start(Path apicurioHome) {
     LocalStack stack = new LocalStack(newWorkDir());
     try {
-      stack.startAll(apicurioHome, twilioOpenApiSpec);
+      stack.startAll(apicurioHome);
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -57,11 +57,11 @@ public final class LocalStack implements AutoCloseable {
    * running registry: for tests that need a cluster of their own (failover, restarts) without
    * paying for another registry.
    */
-  public static LocalStack startWithRegistry(String registryUrl, Path twilioOpenApiSpec) {
+  public static LocalStack startWithRegistry(String registryUrl) {
     LocalStack stack = new LocalStack(newWorkDir());
     try {
       stack.registryUrl = registryUrl;
-      stack.startKafkaMongoTwilio(twilioOpenApiSpec);
+      stack.startKafkaMongoTwilio();
       return stack;
     } catch (RuntimeException e) {
       stack.close();
@@ -77,14 +77,14 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void startKafkaMongoTwilio(Path twilioOpenApiSpec) {
+  private void startKafkaMongoTwilio() {
     kafka = track(new KafkaBroker(workDir.resolve("kafka")).start());
     TopicCreator.createAll(kafka.bootstrapServers(), (short) 1);
     mongo = track(new MongoStandIn().start());
-    twilio = track(new TwilioStandIn(twilioOpenApiSpec).start());
+    twilio = track(new TwilioStandIn().start());
   }
 
-  private void startAll(Path apicurioHome, Path twilioOpenApiSpec) {
+  private void startAll(Path apicurioHome) {
     long began = System.nanoTime();
     registry = track(new ApicurioRegistry(apicurioHome, workDir));
     Thread registryStarter = new Thread(() -> registry.start(Duration.ofSeconds(90)), "apicurio-start");
@@ -93,7 +93,7 @@ public final class LocalStack implements AutoCloseable {
         e instanceof RuntimeException r ? r : new IllegalStateException(e));
     registryStarter.start();
 
-    startKafkaMongoTwilio(twilioOpenApiSpec);
+    startKafkaMongoTwilio();
 
     try {
       registryStarter.join();

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
+import io.switchboard.twilio.reference.TwilioReference;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,11 +47,12 @@ public final class OpenApiContract {
     }
   }
 
-  public static OpenApiContract load(Path specFile) {
-    try {
-      return new OpenApiContract(new ObjectMapper().readTree(specFile.toFile()));
+  /** Twilio's own description of its 2010-04-01 API, kept in the repository. */
+  public static OpenApiContract twilioV2010() {
+    try (InputStream spec = TwilioReference.OPENAPI_V2010.open()) {
+      return new OpenApiContract(new ObjectMapper().readTree(spec));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read Twilio's OpenAPI description at " + specFile, e);
+      throw new UncheckedIOException("Cannot read Twilio's OpenAPI description", e);
     }
   }
 

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,8 +58,8 @@ public final class TwilioStandIn implements AutoCloseable {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger sequence = new AtomicInteger();
 
-  public TwilioStandIn(Path openApiSpec) {
-    this.contract = OpenApiContract.load(openApiSpec);
+  public TwilioStandIn() {
+    this.contract = OpenApiContract.twilioV2010();
     try {
       this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
     } catch (IOException e) {

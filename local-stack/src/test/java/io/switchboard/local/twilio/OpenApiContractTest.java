@@ -2,7 +2,6 @@ package io.switchboard.local.twilio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,7 @@ class OpenApiContractTest {
 
   @BeforeAll
   static void load() {
-    contract = OpenApiContract.load(Path.of(System.getProperty("switchboard.shared.dir", "../../shared"),
-        "twilio/twilio_api_v2010.json"));
+    contract = OpenApiContract.twilioV2010();
   }
 
   @Test

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.domain.crypto.Secret;
+import io.switchboard.twilio.reference.TwilioReference;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +22,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TwilioSignaturesTest {
 
   static Stream<Arguments> vectors() throws IOException {
-    Path file = Path.of(System.getProperty("switchboard.shared.dir", "../../shared"), "twilio/signature-vectors.json");
     List<Arguments> vectors = new ArrayList<>();
-    for (JsonNode vector : new ObjectMapper().readTree(file.toFile()).path("vectors")) {
-      vectors.add(Arguments.of(vector.path("id").asText(), vector));
+    try (InputStream file = TwilioReference.SIGNATURE_VECTORS.open()) {
+      for (JsonNode vector : new ObjectMapper().readTree(file).path("vectors")) {
+        vectors.add(Arguments.of(vector.path("id").asText(), vector));
+      }
     }
     assertThat(vectors).hasSize(45);
     return vectors.stream();
