@@ -1,5 +1,6 @@
 package io.switchboard.callhandler;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.callhandler.effects.DeferralTopology;
 import io.switchboard.callhandler.effects.RetryPolicy;
 import io.switchboard.callhandler.effects.SideEffectWorker;
@@ -9,16 +10,16 @@ import io.switchboard.domain.twilio.TwilioClientFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import io.switchboard.domain.config.BackgroundLoop;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.domain.ops.ProcessDefaults;
+import io.switchboard.domain.ops.ManagedStreams;
 import java.time.Clock;
-import org.springframework.boot.WebApplicationType;
+import java.time.Duration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -40,36 +41,44 @@ public class CallHandlerApplication {
    * {@code application.properties}, so that several Switchboard processes can share one class path.
    */
   public static SpringApplicationBuilder builder() {
-    return new SpringApplicationBuilder(CallHandlerApplication.class).web(WebApplicationType.NONE).properties("spring.config.name=call-handler");
+    return ProcessDefaults.application(CallHandlerApplication.class, "call-handler");
   }
 
   @Bean
-  CallHandlerLoop callHandlerLoop(KafkaClients clients, CallHandlerProperties props) {
-    return new CallHandlerLoop(clients, new TwimlFactory(new CallbackUrls(props.publicBaseUrl())), Clock.systemUTC(),
-        props.groupId());
+  CallHandlerMetrics callHandlerMetrics(MeterRegistry meters) {
+    return new CallHandlerMetrics(meters);
   }
 
-  @Bean(initMethod = "start", destroyMethod = "close")
+  @Bean
+  CallHandlerLoop callHandlerLoop(KafkaClients clients, CallHandlerProperties props, CallHandlerMetrics metrics) {
+    return new CallHandlerLoop(clients, new TwimlFactory(new CallbackUrls(props.publicBaseUrl())), Clock.systemUTC(),
+        props.groupId(), metrics);
+  }
+
+  @Bean(destroyMethod = "close")
   KafkaStreams deferralStreams(KafkaClients clients, CallHandlerProperties props) throws IOException {
-    Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, props.groupId() + "-deferrals");
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, clients.bootstrapServers());
+    Properties config = clients.streamsProperties(props.groupId() + "-deferrals");
     config.put(StreamsConfig.STATE_DIR_CONFIG, props.stateDir() == null || props.stateDir().isBlank()
         ? Files.createTempDirectory("switchboard-deferrals").toString() : props.stateDir());
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-    config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-    config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
-    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
-    return new KafkaStreams(DeferralTopology.buildTopology(new DeferralTopology.Config(clients.registry(),
-        Clock.systemUTC())), config);
+    KafkaStreams streams = new KafkaStreams(DeferralTopology.buildTopology(new DeferralTopology.Config(
+        clients.registry(), Clock.systemUTC())), config);
+    clients.bindMetrics(streams, props.groupId() + "-deferrals");
+    return streams;
+  }
+
+  /** Runs the deferral join with the process; ready while it runs. */
+  @Bean
+  ManagedStreams deferralLifecycle(KafkaStreams deferralStreams) {
+    return new ManagedStreams("deferral-streams", deferralStreams, Duration.ofSeconds(15));
   }
 
   @Bean(destroyMethod = "close")
   SideEffectWorker sideEffectWorker(KafkaClients clients, CredentialCipher cipher, TwilioClientFactory twilio,
-      CallHandlerProperties props) {
+      CallHandlerProperties props, CallHandlerMetrics metrics) {
     return new SideEffectWorker(clients, cipher, twilio, new CallbackUrls(props.publicBaseUrl()),
         new RetryPolicy(props.retryAttempts(), props.retryBaseDelay(), props.retryMaxDelay()),
-        props.sideEffectThreads(), Clock.systemUTC(), props.groupId() + "-side-effects").prepare();
+        props.sideEffectThreads(), Clock.systemUTC(), props.groupId() + "-side-effects", metrics).prepare();
   }
 
   @Bean

@@ -14,6 +14,7 @@ import io.switchboard.domain.twilio.TwilioApiTarget;
 import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
+import io.switchboard.domain.ops.ProcessDefaults;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -38,7 +39,7 @@ public class CompanyAdminApplication {
 
   /** The application, reading {@code company-admin.properties}. */
   public static SpringApplicationBuilder builder() {
-    return new SpringApplicationBuilder(CompanyAdminApplication.class).properties("spring.config.name=company-admin");
+    return ProcessDefaults.application(CompanyAdminApplication.class, "company-admin");
   }
 
   @Bean(destroyMethod = "close")

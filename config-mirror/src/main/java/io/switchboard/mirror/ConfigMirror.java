@@ -4,6 +4,7 @@ import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import io.micrometer.core.instrument.Timer;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.OperationType;
 import io.micrometer.core.instrument.Counter;
@@ -11,7 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.mirror.kafka.CompanyConfigPublisher;
 import io.switchboard.mirror.mongo.MirrorLease;
 import io.switchboard.mirror.mongo.ResumeTokenStore;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +52,7 @@ public final class ConfigMirror implements Runnable {
   private final MirrorLease lease;
   private final Counter published;
   private final Counter resnapshots;
+  private final Timer lag;
   private final AtomicBoolean active = new AtomicBoolean();
   private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "config-mirror-lease");
@@ -69,6 +74,12 @@ public final class ConfigMirror implements Runnable {
     this.resnapshots = Counter.builder("switchboard.mirror.resnapshots")
         .description("re-snapshots because the stored change-stream position could not be resumed").register(meters);
     meters.gauge("switchboard.mirror.active", active, a -> a.get() ? 1 : 0);
+    this.lag = Timer.builder("switchboard.mirror.lag")
+        .description("time from a change in MongoDB to its config published on Kafka")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1))
+        .register(meters);
   }
 
   @Override
@@ -200,6 +211,16 @@ public final class ConfigMirror implements Runnable {
       case DELETE -> tombstone(CompanyDocumentReader.companyId(idOf(change.getDocumentKey())));
       default -> log.warn("Change stream event {} ignored", type.getValue());
     }
+    changedAt(change).ifPresent(at -> lag.record(Duration.between(at, Instant.now()).abs()));
+  }
+
+  /** When MongoDB made the change: its wall time (MongoDB 6+), else its cluster time (whole seconds). */
+  private static Optional<Instant> changedAt(ChangeStreamDocument<Document> change) {
+    if (change.getWallTime() != null) {
+      return Optional.of(Instant.ofEpochMilli(change.getWallTime().getValue()));
+    }
+    return change.getClusterTime() == null ? Optional.empty()
+        : Optional.of(Instant.ofEpochSecond(change.getClusterTime().getTime()));
   }
 
   private static Object idOf(BsonDocument key) {

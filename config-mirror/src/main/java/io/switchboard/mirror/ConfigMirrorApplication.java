@@ -11,7 +11,7 @@ import io.switchboard.mirror.mongo.MirrorLease;
 import io.switchboard.mirror.mongo.ResumeTokenStore;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
-import org.springframework.boot.WebApplicationType;
+import io.switchboard.domain.ops.ProcessDefaults;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -37,7 +37,7 @@ public class ConfigMirrorApplication {
    * {@code application.properties}, so that several Switchboard processes can share one class path.
    */
   public static SpringApplicationBuilder builder() {
-    return new SpringApplicationBuilder(ConfigMirrorApplication.class).web(WebApplicationType.NONE).properties("spring.config.name=config-mirror");
+    return ProcessDefaults.application(ConfigMirrorApplication.class, "config-mirror");
   }
 
   @Bean(destroyMethod = "close")

@@ -14,6 +14,7 @@ import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.HealthAlert;
 import io.switchboard.schemas.tenants.TenantHealth;
+import io.switchboard.domain.ops.ProcessDefaults;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,7 +41,7 @@ public class HealthMonitorApplication {
 
   /** The application, reading {@code health-monitor.properties}. */
   public static SpringApplicationBuilder builder() {
-    return new SpringApplicationBuilder(HealthMonitorApplication.class).properties("spring.config.name=health-monitor");
+    return ProcessDefaults.application(HealthMonitorApplication.class, "health-monitor");
   }
 
   @Bean(destroyMethod = "close")

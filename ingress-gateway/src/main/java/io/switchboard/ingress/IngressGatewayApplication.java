@@ -9,6 +9,8 @@ import io.switchboard.ingress.kafka.ReplyWaiter;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
+import io.switchboard.domain.ops.ProcessDefaults;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -37,7 +39,7 @@ public class IngressGatewayApplication {
    * {@code application.properties}, so that several Switchboard processes can share one class path.
    */
   public static SpringApplicationBuilder builder() {
-    return new SpringApplicationBuilder(IngressGatewayApplication.class).properties("spring.config.name=ingress-gateway");
+    return ProcessDefaults.application(IngressGatewayApplication.class, "ingress-gateway");
   }
 
   @Bean
@@ -68,7 +70,7 @@ public class IngressGatewayApplication {
   @Bean
   WebhookIntake webhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
       EventPublisher publisher, ReplyWaiter replies, IngressProperties props,
-      TopicReplica<CompanyConfig> loadedReplica) {
+      TopicReplica<CompanyConfig> loadedReplica, MeterRegistry meters) {
     if (props.skipSignatureValidation()) {
       log.warn("""
 
@@ -79,6 +81,6 @@ public class IngressGatewayApplication {
           ************************************************************************""");
     }
     return new WebhookIntake(phoneNumbers, directory, verifier, publisher, replies, props.replyBudget(),
-        Clock.systemUTC(), props.skipSignatureValidation());
+        Clock.systemUTC(), props.skipSignatureValidation(), new IngressMetrics(meters));
   }
 }

@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Accepts one Twilio webhook: finds whose token may sign it, checks the signature, writes it
@@ -65,6 +66,9 @@ public final class WebhookIntake {
   private static final Set<WebhookKind> ANSWERED_WITH_TWIML = Set.of(WebhookKind.VOICE, WebhookKind.SMS,
       WebhookKind.DIAL_ACTION);
 
+  private static final IntakeResult UNAVAILABLE =
+      IntakeResult.error(503, "Service temporarily unavailable", IntakeResult.Outcome.UNAVAILABLE);
+
   private final PhoneNumbers phoneNumbers;
   private final TenantDirectory directory;
   private final SignatureVerifier verifier;
@@ -74,16 +78,14 @@ public final class WebhookIntake {
   private final Clock clock;
   private final RecentAnswers recent;
   private final boolean skipValidation;
-
-  public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
-      EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock) {
-    this(phoneNumbers, directory, verifier, publisher, replies, replyBudget, clock, false);
-  }
+  private final IngressMetrics metrics;
 
   /** @param skipValidation accept unsigned webhooks: only for a local demo, refused in production */
   public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
-      EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock, boolean skipValidation) {
+      EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock, boolean skipValidation,
+      IngressMetrics metrics) {
     this.skipValidation = skipValidation;
+    this.metrics = metrics;
     this.phoneNumbers = phoneNumbers;
     this.directory = directory;
     this.verifier = verifier;
@@ -99,6 +101,20 @@ public final class WebhookIntake {
       String idempotencyToken, String callbackCompanyId, String callbackEventId) {}
 
   public IntakeResult receive(Request request) {
+    long began = System.nanoTime();
+    MDC.put("callSid", FormFields.first(request.params(), "CallSid"));
+    try {
+      IntakeResult result = receiveOnce(request);
+      metrics.webhook(request.kind(), result.outcome(), System.nanoTime() - began);
+      return result;
+    } finally {
+      MDC.remove("callSid");
+      MDC.remove("eventId");
+      MDC.remove("companyId");
+    }
+  }
+
+  private IntakeResult receiveOnce(Request request) {
     String token = request.idempotencyToken();
     if (token == null || token.isBlank()) {
       return process(request, UUID.randomUUID().toString());
@@ -114,7 +130,7 @@ public final class WebhookIntake {
       result = process(request, UUID.nameUUIDFromBytes(("twilio:" + token).getBytes(StandardCharsets.UTF_8)).toString());
       return result;
     } finally {
-      recent.complete(token, result == null ? IntakeResult.error(503, "Service temporarily unavailable") : result);
+      recent.complete(token, result == null ? UNAVAILABLE : result);
     }
   }
 
@@ -132,6 +148,7 @@ public final class WebhookIntake {
   }
 
   private IntakeResult process(Request request, String eventId) {
+    MDC.put("eventId", eventId);
     Map<String, List<String>> params = request.params();
     WebhookKind kind = request.kind();
     boolean callback = request.callbackCompanyId() != null;
@@ -154,7 +171,7 @@ public final class WebhookIntake {
     String missing = missingField(kind, params, rawAddress, callback);
     if (missing != null) {
       publisher.recordRejected(rejection(event.build(), UnroutableReason.MALFORMED, "missing field " + missing));
-      return IntakeResult.error(400, "Missing required field " + missing);
+      return IntakeResult.error(400, "Missing required field " + missing, IntakeResult.Outcome.MALFORMED);
     }
     TenantAddress address = rawAddress == null ? null : phoneNumbers.classify(rawAddress);
     String number = address instanceof TenantAddress.PhoneNumber phone ? phone.e164() : null;
@@ -216,7 +233,7 @@ public final class WebhookIntake {
     rejection.setCompanyIds(new java.util.ArrayList<>(companies));
     publisher.recordRejected(rejection);
     log.warn("Rejected {} webhook for {}: {}", event.getKind(), event.getTenantNumber(), why);
-    return IntakeResult.error(403, "Forbidden");
+    return IntakeResult.error(403, "Forbidden", IntakeResult.Outcome.REJECTED);
   }
 
   /**
@@ -239,6 +256,10 @@ public final class WebhookIntake {
   }
 
   private IntakeResult publishAndAnswer(WebhookReceived event) {
+    if (event.getCompanyId() != null) {
+      MDC.put("companyId", event.getCompanyId());
+    }
+    boolean unroutable = event.getSignatureOutcome() == SignatureOutcome.NO_TENANT;
     boolean wantsTwiml = ANSWERED_WITH_TWIML.contains(event.getKind());
     CompletableFuture<TwimlReply> reply = wantsTwiml ? replies.expect(event.getEventId()) : null;
     try {
@@ -246,25 +267,29 @@ public final class WebhookIntake {
     } catch (KafkaUnavailableException e) {
       replies.forget(event.getEventId());
       log.error("Answering 503 for {}: {}", event.getEventId(), e.getMessage());
-      return IntakeResult.error(503, "Service temporarily unavailable");
+      return UNAVAILABLE;
     }
     if (!wantsTwiml) {
-      return IntakeResult.twiml(EMPTY_RESPONSE);
+      return IntakeResult.twiml(EMPTY_RESPONSE,
+          unroutable ? IntakeResult.Outcome.UNROUTABLE : IntakeResult.Outcome.ACKNOWLEDGED);
     }
     try {
       TwimlReply answer = reply.get(replyBudget.toMillis(), TimeUnit.MILLISECONDS);
       recordAnswer(event, answer.getCompanyId(), CallEventType.CALL_ANSWERED_INLINE);
-      return IntakeResult.twiml(answer.getTwiml());
+      return IntakeResult.twiml(answer.getTwiml(),
+          unroutable ? IntakeResult.Outcome.UNROUTABLE : IntakeResult.Outcome.INLINE);
     } catch (TimeoutException | ExecutionException e) {
       replies.forget(event.getEventId());
       log.warn("No TwiML for {} within {} ms; answered with a holding response and deferred", event.getEventId(),
           replyBudget.toMillis());
+      metrics.replyBudgetMissed(event.getKind());
       defer(event);
-      return IntakeResult.twiml(holding(event.getKind()));
+      return IntakeResult.twiml(holding(event.getKind()),
+          unroutable ? IntakeResult.Outcome.UNROUTABLE : IntakeResult.Outcome.DEFERRED);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       defer(event);
-      return IntakeResult.twiml(holding(event.getKind()));
+      return IntakeResult.twiml(holding(event.getKind()), IntakeResult.Outcome.DEFERRED);
     }
   }
 

@@ -147,6 +147,9 @@ public final class SwitchboardLocal implements Callable<Integer> {
     System.out.println("Company API: " + services.adminUrl() + "/api/companies/" + demo.companyId()
         + "/twilio/config  (Authorization: Bearer <token>)");
     System.out.println("  demo admin token (valid 12 h): " + services.tokens().adminToken(java.time.Duration.ofHours(12)));
+    System.out.println("Health and metrics of each process (/actuator/health/readiness, /actuator/prometheus):");
+    services.processUrls().forEach((process, base) -> System.out.printf("  %-24s %s/actuator/health/readiness%n",
+        process, base));
     System.out.println("Webhook URLs to give Twilio for its numbers:");
     System.out.println("  Voice  " + services.publicBaseUrl() + "/api/twilio/voice");
     System.out.println("  SMS    " + services.publicBaseUrl() + "/api/twilio/sms");

@@ -11,6 +11,7 @@ import io.switchboard.resolver.TenantResolverApplication;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -30,6 +31,8 @@ public final class SwitchboardServices implements AutoCloseable {
   private final int resolverPort = FreePorts.next();
   private final int adminPort = FreePorts.next();
   private final int healthPort = FreePorts.next();
+  private final int mirrorPort = FreePorts.next();
+  private final int callHandlerPort = FreePorts.next();
   private final DemoTokens tokens = new DemoTokens();
   private final String publicBaseUrl;
 
@@ -59,10 +62,10 @@ public final class SwitchboardServices implements AutoCloseable {
     common.put("server.address", "127.0.0.1");
     common.putAll(overrides);
     try {
-      services.run(ConfigMirrorApplication::builder, common, Map.of());
+      services.run(ConfigMirrorApplication::builder, common, Map.of("server.port", services.mirrorPort));
       services.run(TenantResolverApplication::builder, common, Map.of("server.port", services.resolverPort,
           "switchboard.resolver.advertised-host-port", "127.0.0.1:" + services.resolverPort));
-      services.run(CallHandlerApplication::builder, common, Map.of());
+      services.run(CallHandlerApplication::builder, common, Map.of("server.port", services.callHandlerPort));
       services.run(IngressGatewayApplication::builder, common, Map.of("server.port", port));
       services.run(HealthMonitorApplication::builder, common, Map.of("server.port", services.healthPort,
           "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
@@ -111,6 +114,18 @@ public final class SwitchboardServices implements AutoCloseable {
   /** The resolver's diagnostics API. */
   public String resolverUrl() {
     return "http://127.0.0.1:" + resolverPort;
+  }
+
+  /** Each process's own HTTP address, where it serves {@code /actuator/health/readiness} and {@code /actuator/prometheus}. */
+  public Map<String, String> processUrls() {
+    Map<String, String> urls = new LinkedHashMap<>();
+    urls.put("config-mirror", "http://127.0.0.1:" + mirrorPort);
+    urls.put("tenant-resolver-stream", resolverUrl());
+    urls.put("call-handler", "http://127.0.0.1:" + callHandlerPort);
+    urls.put("ingress-gateway", ingressUrl());
+    urls.put("health-monitor", healthUrl());
+    urls.put("company-admin", adminUrl());
+    return urls;
   }
 
   /** The base URL Twilio is told to call (the signature covers it). */

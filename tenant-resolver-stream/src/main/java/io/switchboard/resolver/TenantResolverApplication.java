@@ -6,14 +6,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import io.switchboard.domain.phone.PhoneNumbers;
+import io.switchboard.domain.ops.ProcessDefaults;
+import io.switchboard.domain.ops.ManagedStreams;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -40,30 +41,32 @@ public class TenantResolverApplication {
    * {@code application.properties}, so that several Switchboard processes can share one class path.
    */
   public static SpringApplicationBuilder builder() {
-    return new SpringApplicationBuilder(TenantResolverApplication.class).properties("spring.config.name=tenant-resolver-stream");
+    return ProcessDefaults.application(TenantResolverApplication.class, "tenant-resolver-stream");
   }
 
-  @Bean(initMethod = "start", destroyMethod = "close")
+  @Bean(destroyMethod = "close")
   KafkaStreams resolverStreams(KafkaClients clients, ResolverProperties props) {
-    Properties config = new Properties();
-    config.put(StreamsConfig.APPLICATION_ID_CONFIG, props.applicationId());
-    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, clients.bootstrapServers());
+    Properties config = clients.streamsProperties(props.applicationId());
     config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, props.processingGuarantee());
     config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, props.replicationFactor());
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(props));
     config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
     // Records that do not decode are logged with their position and skipped, never a stopped stream.
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-    // Callers wait on this hop: forward at once instead of lingering for a batch.
-    config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-    config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
-    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
     config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     if (props.advertisedHostPort() != null && !props.advertisedHostPort().isBlank()) {
       config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, props.advertisedHostPort());
     }
     var topology = ResolverTopology.buildTopology(new ResolverTopology.Config(clients.registry(), Clock.systemUTC()));
-    return new KafkaStreams(topology, config);
+    KafkaStreams streams = new KafkaStreams(topology, config);
+    clients.bindMetrics(streams, props.applicationId());
+    return streams;
+  }
+
+  /** Runs the resolver's Streams app with the process; ready while it runs. */
+  @Bean
+  ManagedStreams resolverLifecycle(KafkaStreams resolverStreams) {
+    return new ManagedStreams("resolver-streams", resolverStreams, Duration.ofSeconds(15));
   }
 
   @Bean

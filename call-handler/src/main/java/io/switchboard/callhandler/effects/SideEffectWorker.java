@@ -16,6 +16,7 @@ import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.events.SideEffectKind;
 import io.switchboard.schemas.events.SideEffectOutcome;
 import io.switchboard.schemas.events.SideEffectStatus;
+import io.switchboard.callhandler.CallHandlerMetrics;
 import io.switchboard.schemas.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
@@ -60,6 +61,7 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
   private final CallbackUrls callbacks;
   private final RetryPolicy retries;
   private final Clock clock;
+  private final CallHandlerMetrics metrics;
   private final String groupId;
   private final TenantLanes lanes;
   private final OffsetTracker offsets = new OffsetTracker();
@@ -73,8 +75,9 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
   private volatile KafkaConsumer<String, byte[]> consumer;
 
   public SideEffectWorker(KafkaClients clients, CredentialCipher cipher, TwilioClientFactory twilio,
-      CallbackUrls callbacks, RetryPolicy retries, int threads, Clock clock, String groupId) {
+      CallbackUrls callbacks, RetryPolicy retries, int threads, Clock clock, String groupId, CallHandlerMetrics metrics) {
     this.clients = clients;
+    this.metrics = metrics;
     this.callbacks = callbacks;
     this.cipher = cipher;
     this.twilio = twilio;
@@ -96,15 +99,14 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     }).start(Duration.ofSeconds(60));
     outcomeWriter = clients.producer(Topics.SIDE_EFFECT_OUTCOMES, "side-effect-outcomes");
     events = clients.producer(Topics.CALL_EVENTS, "side-effect-events");
-    deadLetters = new KafkaProducer<>(clients.producerProperties("side-effect-dlt"), Serdes.String().serializer(),
-        Serdes.ByteArray().serializer());
+    deadLetters = clients.producer("side-effect-dlt", Serdes.String().serializer(), Serdes.ByteArray().serializer());
     return this;
   }
 
   @Override
   public void run() {
     var reader = Topics.SIDE_EFFECTS.valueSerde(clients.registry()).deserializer();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clients.consumerProperties(groupId, "side-effect-worker"),
+    try (KafkaConsumer<String, byte[]> c = clients.consumer(groupId, "side-effect-worker",
         Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
       consumer = c;
       c.subscribe(List.of(Topics.SIDE_EFFECTS.name()), new ConsumerRebalanceListener() {
@@ -206,6 +208,8 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
             status, attempt, reason);
         safely(() -> record(effect, status, attempt, null, reason));
         deadLetter(record.key(), record.value(), record, reason);
+        metrics.deadLetter(Topics.SIDE_EFFECTS_DLT.name(), TwilioErrors.retriable(e) ? "retries_exhausted"
+            : status == SideEffectStatus.UNKNOWN ? "outcome_unknown" : "permanent");
         offsets.finished(partition, record.offset());
         return null;
       }
@@ -250,6 +254,7 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
       throw new IllegalStateException("outcome of " + effect.getEffectId() + " not recorded: " + e.getMessage(), e);
     }
     outcomes.merge(effect.getEffectId(), outcome, SideEffectWorker::later);
+    metrics.sideEffect(effect.getKind(), status);
   }
 
   private void recordCallEvent(SideEffect effect, String sid) {

@@ -9,6 +9,7 @@ import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.schemas.events.UnroutableReason;
 import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
+import io.switchboard.callhandler.CallHandlerMetrics;
 import io.switchboard.schemas.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
@@ -60,23 +61,25 @@ public final class CallHandlerLoop implements Runnable {
   private final KafkaClients clients;
   private final TwimlFactory twiml;
   private final Clock clock;
+  private final CallHandlerMetrics metrics;
   private volatile boolean running = true;
   private final Supplier<Consumer<String, byte[]>> consumers;
   private final Supplier<Producer<String, byte[]>> producers;
   private volatile Consumer<String, byte[]> consumer;
 
-  public CallHandlerLoop(KafkaClients clients, TwimlFactory twiml, Clock clock, String groupId) {
-    this(clients, twiml, clock,
-        () -> new KafkaConsumer<>(clients.consumerProperties(groupId, "call-handler"), Serdes.String().deserializer(),
+  public CallHandlerLoop(KafkaClients clients, TwimlFactory twiml, Clock clock, String groupId,
+      CallHandlerMetrics metrics) {
+    this(clients, twiml, clock, metrics,
+        () -> clients.consumer(groupId, "call-handler", Serdes.String().deserializer(),
             Serdes.ByteArray().deserializer()),
-        () -> new KafkaProducer<>(clients.producerProperties("call-handler"), Serdes.String().serializer(),
-            Serdes.ByteArray().serializer()));
+        () -> clients.producer("call-handler", Serdes.String().serializer(), Serdes.ByteArray().serializer()));
   }
 
   /** With the given consumer and producer factories, called again each time the loop restarts. */
-  CallHandlerLoop(KafkaClients clients, TwimlFactory twiml, Clock clock, Supplier<Consumer<String, byte[]>> consumers,
-      Supplier<Producer<String, byte[]>> producers) {
+  CallHandlerLoop(KafkaClients clients, TwimlFactory twiml, Clock clock, CallHandlerMetrics metrics,
+      Supplier<Consumer<String, byte[]>> consumers, Supplier<Producer<String, byte[]>> producers) {
     this.clients = clients;
+    this.metrics = metrics;
     this.twiml = twiml;
     this.clock = clock;
     this.consumers = consumers;
@@ -289,9 +292,10 @@ public final class CallHandlerLoop implements Runnable {
     return new ProducerRecord<>(Topics.REPLIES.name(), event.getEventId(), reply);
   }
 
-  private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
+  private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
     Topic<String, byte[]> dlt = record.topic().equals(Topics.WEBHOOKS_RESOLVED.name())
         ? Topics.WEBHOOKS_RESOLVED_DLT : Topics.WEBHOOKS_UNROUTABLE_DLT;
+    metrics.deadLetter(dlt.name(), error.getClass().getSimpleName());
     ProducerRecord<String, byte[]> out = new ProducerRecord<>(dlt.name(), record.key(), record.value());
     DeadLetterHeaders.add(out.headers(), record, error);
     return out;

@@ -3,6 +3,7 @@ package io.switchboard.callhandler.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.callhandler.CallHandlerMetrics;
 import io.switchboard.callhandler.CallbackUrls;
 import io.switchboard.callhandler.TwimlFactory;
 import io.switchboard.schemas.common.NumberSource;
@@ -49,7 +50,7 @@ class CallHandlerLoopTest {
       new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
   private final CallHandlerLoop loop = new CallHandlerLoop(clients,
       new TwimlFactory(new CallbackUrls("https://sb.example.com")), Clock.fixed(T0, ZoneOffset.UTC),
-      () -> consumer, () -> producer);
+      CallHandlerMetrics.unexported(), () -> consumer, () -> producer);
   private Thread thread;
 
   @AfterEach

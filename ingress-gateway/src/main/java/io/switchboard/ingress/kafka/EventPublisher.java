@@ -36,8 +36,7 @@ public final class EventPublisher implements AutoCloseable {
     this.rejected = clients.valueSerializer(Topics.WEBHOOKS_UNROUTABLE);
     this.callEvents = clients.valueSerializer(Topics.CALL_EVENTS);
     this.deferrals = clients.valueSerializer(Topics.DEFERRALS);
-    this.producer = new KafkaProducer<>(clients.producerProperties("ingress"), new StringSerializer(),
-        new ByteArraySerializer());
+    this.producer = clients.producer("ingress", new StringSerializer(), new ByteArraySerializer());
     this.ackTimeout = ackTimeout;
   }
 

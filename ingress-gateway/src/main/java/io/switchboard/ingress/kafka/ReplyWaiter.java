@@ -1,11 +1,13 @@
 package io.switchboard.ingress.kafka;
 
+import io.switchboard.domain.ops.ReadinessCheck;
 import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * fixed before it serves, so no reply to a request it accepted can pass unseen. Only replies
  * someone waits for are decoded.
  */
-public final class ReplyWaiter implements AutoCloseable {
+public final class ReplyWaiter implements AutoCloseable, ReadinessCheck {
 
   private static final Logger log = LoggerFactory.getLogger(ReplyWaiter.class);
   /** Twilio refuses inline TwiML longer than this in a call update. */
@@ -66,8 +68,8 @@ public final class ReplyWaiter implements AutoCloseable {
   }
 
   /** A reply whose TwiML is too long to go inline in a call update, if this instance has seen it recently. */
-  public java.util.Optional<TwimlReply> longReply(String eventId) {
-    return java.util.Optional.ofNullable(longReplies.get(eventId));
+  public Optional<TwimlReply> longReply(String eventId) {
+    return Optional.ofNullable(longReplies.get(eventId));
   }
 
   private void keepLong(String eventId, byte[] value, Deserializer<TwimlReply> reader) {
@@ -87,7 +89,7 @@ public final class ReplyWaiter implements AutoCloseable {
 
   private void run() {
     Deserializer<TwimlReply> reader = Topics.REPLIES.valueSerde(clients.registry()).deserializer();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clients.consumerProperties(null, "ingress-replies"),
+    try (KafkaConsumer<String, byte[]> c = clients.consumer(null, "ingress-replies",
         Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
       consumer = c;
       List<TopicPartition> partitions = c.partitionsFor(Topics.REPLIES.name(), Duration.ofSeconds(30)).stream()
@@ -118,6 +120,20 @@ public final class ReplyWaiter implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("Reply waiter stopped: {}", e.toString());
     }
+  }
+
+  @Override
+  public String readinessName() {
+    return "reply-waiter";
+  }
+
+  @Override
+  public Optional<String> problem() {
+    if (positioned.getCount() > 0) {
+      return Optional.of("positioning on " + Topics.REPLIES.name());
+    }
+    return running && thread != null && !thread.isAlive()
+        ? Optional.of("reply loop stopped") : Optional.empty();
   }
 
   @Override

@@ -1,28 +1,75 @@
 package io.switchboard.schemas.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.schemas.registry.AvroSerde;
 import io.switchboard.schemas.registry.SchemaRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Producers and consumers with Switchboard's settings, typed by a {@link Topic}. Producers are
- * idempotent with acks=all: a record acknowledged to a caller is on every in-sync replica and is
- * written once even when the producer retries.
+ * Producers, consumers, admin clients and Streams configurations with Switchboard's settings, typed
+ * by a {@link Topic}. Producers are idempotent with acks=all: a record acknowledged to a caller is on
+ * every in-sync replica and is written once even when the producer retries.
+ *
+ * <p>Connection settings of the cluster ({@code switchboard.kafka.properties.*}: SASL, TLS, client
+ * rack, timeouts, ...) are passed to every client. The settings Switchboard's guarantees rest on
+ * cannot be overridden that way, and saying one stops the process with a message naming it.
+ *
+ * <p>Given a meter registry, every long-lived client's and Streams app's metrics are bound to it.
  */
-public final class KafkaClients {
+public final class KafkaClients implements AutoCloseable {
+
+  /** Settings whose value Switchboard's delivery guarantees depend on. */
+  static final Set<String> GUARDED = Set.of(ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+      ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+      CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, ConsumerConfig.GROUP_ID_CONFIG,
+      StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+      ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 
   private final String bootstrapServers;
   private final SchemaRegistry registry;
+  private final Map<String, String> clusterProperties;
+  private final MeterRegistry meters;
+  private final List<AutoCloseable> binders = new CopyOnWriteArrayList<>();
 
   public KafkaClients(String bootstrapServers, SchemaRegistry registry) {
+    this(bootstrapServers, registry, Map.of(), null);
+  }
+
+  /**
+   * @param clusterProperties Kafka client settings given to every client (SASL, TLS, ...)
+   * @param meters where client metrics go, or null for none
+   */
+  public KafkaClients(String bootstrapServers, SchemaRegistry registry, Map<String, String> clusterProperties,
+      MeterRegistry meters) {
+    List<String> guarded = clusterProperties.keySet().stream().filter(GUARDED::contains).sorted().toList();
+    if (!guarded.isEmpty()) {
+      throw new IllegalArgumentException("switchboard.kafka.properties cannot set " + guarded
+          + ": Switchboard's delivery guarantees depend on its own values");
+    }
     this.bootstrapServers = bootstrapServers;
     this.registry = registry;
+    this.clusterProperties = Map.copyOf(new TreeMap<>(clusterProperties));
+    this.meters = meters;
   }
 
   public String bootstrapServers() {
@@ -33,31 +80,70 @@ public final class KafkaClients {
     return registry;
   }
 
+  /** Where this process's meters go, if anywhere. */
+  public Optional<MeterRegistry> meters() {
+    return Optional.ofNullable(meters);
+  }
+
+  /** The cluster's connection settings, for a client this class does not build. */
+  public Map<String, String> clusterProperties() {
+    return clusterProperties;
+  }
+
+  private Properties base(String clientId) {
+    Properties props = new Properties();
+    props.putAll(clusterProperties);
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    if (clientId != null) {
+      props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+    }
+    return props;
+  }
+
   public Properties producerProperties(String clientId) {
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     // Webhook answers wait on this producer: send at once rather than batch for latency's sake.
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+    props.putAll(base(clientId));
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return props;
   }
 
   public Properties consumerProperties(String groupId, String clientId) {
     Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    props.putAll(base(clientId));
     if (groupId != null) {
       props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     }
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    return props;
+  }
+
+  public Properties adminProperties(String clientId) {
+    Properties props = base(clientId);
+    props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    return props;
+  }
+
+  /**
+   * A Streams app's base settings: the cluster's connection settings (Streams gives them to its
+   * own clients), acks=all, and no lingering, since callers wait on every hop.
+   */
+  public Properties streamsProperties(String applicationId) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+    props.putAll(base(null));
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
     return props;
   }
 
@@ -66,7 +152,18 @@ public final class KafkaClients {
    * first: an incompatible schema stops the process here, before it writes anything.
    */
   public <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic, String clientId) {
-    return new KafkaProducer<>(producerProperties(clientId), topic.keySerde().serializer(), valueSerializer(topic));
+    return producer(clientId, topic.keySerde().serializer(), valueSerializer(topic));
+  }
+
+  /** A long-lived producer with Switchboard's settings, its metrics bound. */
+  public <K, V> KafkaProducer<K, V> producer(String clientId, Serializer<K> keys, Serializer<V> values) {
+    KafkaProducer<K, V> producer = new KafkaProducer<>(producerProperties(clientId), keys, values);
+    if (meters != null) {
+      KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
+      metrics.bindTo(meters);
+      binders.add(metrics);
+    }
+    return producer;
   }
 
   /**
@@ -83,7 +180,40 @@ public final class KafkaClients {
 
   /** A consumer reading one topic with its key and value serdes. */
   public <K, V> KafkaConsumer<K, V> consumer(Topic<K, V> topic, String groupId, String clientId) {
-    return new KafkaConsumer<>(consumerProperties(groupId, clientId),
-        topic.keySerde().deserializer(), topic.valueSerde(registry).deserializer());
+    return consumer(groupId, clientId, topic.keySerde().deserializer(), topic.valueSerde(registry).deserializer());
+  }
+
+  /** A long-lived consumer with Switchboard's settings, its metrics bound. */
+  public <K, V> KafkaConsumer<K, V> consumer(String groupId, String clientId, Deserializer<K> keys,
+      Deserializer<V> values) {
+    KafkaConsumer<K, V> consumer = new KafkaConsumer<>(consumerProperties(groupId, clientId), keys, values);
+    if (meters != null) {
+      KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
+      metrics.bindTo(meters);
+      binders.add(metrics);
+    }
+    return consumer;
+  }
+
+  /** Binds a Streams app's metrics (its threads, tasks, stores and clients) to the registry. */
+  public void bindMetrics(KafkaStreams streams, String applicationId) {
+    if (meters != null) {
+      KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("app", applicationId)));
+      metrics.bindTo(meters);
+      binders.add(metrics);
+    }
+  }
+
+  /** Stops polling the bound clients' metrics. */
+  @Override
+  public void close() {
+    for (AutoCloseable binder : binders) {
+      try {
+        binder.close();
+      } catch (Exception e) {
+        // Nothing to do: the binder's scheduler is gone either way.
+      }
+    }
+    binders.clear();
   }
 }

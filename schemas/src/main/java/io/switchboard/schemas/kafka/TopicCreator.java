@@ -1,5 +1,9 @@
 package io.switchboard.schemas.kafka;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +30,13 @@ public final class TopicCreator {
   public static void createAll(String bootstrapServers, short replicationFactor) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    createAll(props, replicationFactor);
+  }
+
+  /** @param adminProperties the admin client's settings: the brokers and, on a secured cluster, SASL or TLS */
+  public static void createAll(Properties adminProperties, short replicationFactor) {
+    String bootstrapServers = adminProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (Admin admin = Admin.create(adminProperties)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?, ?> topic : Topics.ALL) {
@@ -53,14 +63,25 @@ public final class TopicCreator {
     }
   }
 
-  /** Usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR]. */
-  public static void main(String[] args) {
+  /**
+   * Usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR [CLIENT_PROPERTIES_FILE]], the file
+   * holding the admin client's security settings on a secured cluster (as Kafka's own
+   * {@code --command-config}).
+   */
+  public static void main(String[] args) throws IOException {
     if (args.length < 1) {
-      System.err.println("usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR]");
+      System.err.println("usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR [CLIENT_PROPERTIES_FILE]]");
       System.exit(2);
     }
     short replication = args.length > 1 ? Short.parseShort(args[1]) : 3;
-    createAll(args[0], replication);
+    Properties props = new Properties();
+    if (args.length > 2) {
+      try (Reader reader = Files.newBufferedReader(Path.of(args[2]))) {
+        props.load(reader);
+      }
+    }
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+    createAll(props, replication);
     System.out.println("Switchboard topics ready on " + args[0]);
   }
 }

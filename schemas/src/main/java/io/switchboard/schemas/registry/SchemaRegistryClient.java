@@ -27,6 +27,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   private final URI baseUri;
   private final HttpClient http;
   private final Duration timeout;
+  private final String authorization;
   /**
    * Keyed by the schema object itself: a hit costs its cached hash and an identity check, where
    * keying by the schema's JSON text would write the whole schema out on every record.
@@ -35,14 +36,21 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
   public SchemaRegistryClient(String baseUrl) {
-    this(baseUrl, Duration.ofSeconds(10));
+    this(baseUrl, RegistryAuth.NONE);
   }
 
-  public SchemaRegistryClient(String baseUrl, Duration timeout) {
+  public SchemaRegistryClient(String baseUrl, RegistryAuth auth) {
+    this(baseUrl, auth, Duration.ofSeconds(10));
+  }
+
+  public SchemaRegistryClient(String baseUrl, RegistryAuth auth, Duration timeout) {
     String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.baseUri = URI.create(trimmed);
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+    auth.sslContext().ifPresent(builder::sslContext);
+    this.http = builder.build();
+    this.authorization = auth.authorization().orElse(null);
   }
 
   private record SubjectSchema(String subject, Schema schema) {}
@@ -110,6 +118,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUri + path))
         .timeout(timeout)
         .header("Accept", CONTENT_TYPE);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

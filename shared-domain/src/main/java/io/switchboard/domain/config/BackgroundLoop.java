@@ -1,12 +1,15 @@
 package io.switchboard.domain.config;
 
+import io.switchboard.domain.ops.ReadinessCheck;
+import java.util.Optional;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs a process's long-running loop on its own thread for as long as the application runs: started
- * with the context, asked to stop (and waited for, up to ten seconds) when the context closes.
+ * with the context, asked to stop (and waited for, up to ten seconds) when the context closes. A loop
+ * that ends while it should run takes the process out of readiness.
  */
-public final class BackgroundLoop implements SmartLifecycle {
+public final class BackgroundLoop implements SmartLifecycle, ReadinessCheck {
 
   private final String name;
   private final Runnable loop;
@@ -43,5 +46,18 @@ public final class BackgroundLoop implements SmartLifecycle {
   @Override
   public synchronized boolean isRunning() {
     return thread != null;
+  }
+
+  @Override
+  public String readinessName() {
+    return name;
+  }
+
+  @Override
+  public synchronized Optional<String> problem() {
+    if (thread == null) {
+      return Optional.of("not started");
+    }
+    return thread.isAlive() ? Optional.empty() : Optional.of("loop stopped");
   }
 }

@@ -1,12 +1,23 @@
 package io.switchboard.domain.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.ops.KafkaReachability;
+import io.switchboard.domain.ops.ReadinessCheck;
+import io.switchboard.domain.ops.SwitchboardHealthIndicator;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.domain.twilio.TwilioApiTarget;
 import io.switchboard.domain.twilio.TwilioClientFactory;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.registry.SchemaRegistryClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -16,9 +27,30 @@ import org.springframework.context.annotation.Lazy;
 @EnableConfigurationProperties(SwitchboardProperties.class)
 public class SwitchboardBeans {
 
+  @Bean(destroyMethod = "close")
+  public KafkaClients kafkaClients(SwitchboardProperties props, ObjectProvider<MeterRegistry> meters) {
+    return new KafkaClients(props.kafkaBootstrapServers(),
+        new SchemaRegistryClient(props.schemaRegistryUrl(), props.schemaRegistry().auth()),
+        props.kafka().properties(), meters.getIfAvailable());
+  }
+
+  @Bean(destroyMethod = "close")
+  public KafkaReachability kafkaReachability(KafkaClients clients,
+      @Value("${spring.application.name:switchboard}") String process) {
+    return new KafkaReachability(clients.adminProperties(process + "-readiness"), Clock.systemUTC());
+  }
+
+  /** The process's readiness: every {@link ReadinessCheck} bean it has. */
   @Bean
-  public KafkaClients kafkaClients(SwitchboardProperties props) {
-    return new KafkaClients(props.kafkaBootstrapServers(), new SchemaRegistryClient(props.schemaRegistryUrl()));
+  public SwitchboardHealthIndicator switchboard(ObjectProvider<ReadinessCheck> checks) {
+    return new SwitchboardHealthIndicator(() -> checks.orderedStream().toList());
+  }
+
+  /** Every meter names the process it comes from, as several may run in one JVM. */
+  @Bean
+  public MeterRegistryCustomizer<MeterRegistry> processTag(
+      @Value("${spring.application.name:switchboard}") String process) {
+    return registry -> registry.config().commonTags("application", process);
   }
 
   @Bean
@@ -28,10 +60,9 @@ public class SwitchboardBeans {
 
   @Bean
   @Lazy
-  public CredentialCipher credentialCipher(SwitchboardProperties props) throws java.io.IOException {
+  public CredentialCipher credentialCipher(SwitchboardProperties props) throws IOException {
     if (props.credentialKeysetFile() != null && !props.credentialKeysetFile().isBlank()) {
-      return CredentialCipher.fromKeysetJson(java.nio.file.Files.readString(java.nio.file.Path.of(
-          props.credentialKeysetFile())));
+      return CredentialCipher.fromKeysetJson(Files.readString(Path.of(props.credentialKeysetFile())));
     }
     if (props.credentialKeyset() == null || props.credentialKeyset().isBlank()) {
       throw new IllegalStateException(

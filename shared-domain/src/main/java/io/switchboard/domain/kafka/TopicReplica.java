@@ -1,11 +1,14 @@
 package io.switchboard.domain.kafka;
 
+import io.micrometer.core.instrument.Timer;
+import io.switchboard.domain.ops.ReadinessCheck;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * the end offsets seen at start, so a process never serves with a partial view. A record that does
  * not decode is logged with its position and skipped: it cannot stop the replica.
  */
-public final class TopicReplica<V> implements AutoCloseable {
+public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck {
 
   private static final Logger log = LoggerFactory.getLogger(TopicReplica.class);
 
@@ -33,6 +36,8 @@ public final class TopicReplica<V> implements AutoCloseable {
   private final BiConsumer<String, V> listener;
   private final Map<String, V> values = new ConcurrentHashMap<>();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
+  /** Measured once caught up: the initial load's records are old by design. */
+  private final Timer propagation;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile boolean running = true;
   private Thread thread;
@@ -42,6 +47,13 @@ public final class TopicReplica<V> implements AutoCloseable {
     this.topic = topic;
     this.clients = clients;
     this.listener = listener;
+    this.propagation = clients.meters().map(meters -> Timer.builder("switchboard.config.propagation")
+        .description("time from a record's write to its arrival in this process's copy of the topic")
+        .tag("topic", topic.name())
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(1))
+        .register(meters)).orElse(null);
   }
 
   public TopicReplica<V> start(Duration catchUpTimeout) {
@@ -69,9 +81,8 @@ public final class TopicReplica<V> implements AutoCloseable {
 
   private void run() {
     var deserializer = topic.valueSerde(clients.registry()).deserializer();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
-        clients.consumerProperties(null, "replica-" + topic.name()), Serdes.String().deserializer(),
-        Serdes.ByteArray().deserializer())) {
+    try (KafkaConsumer<String, byte[]> c = clients.consumer(null, "replica-" + topic.name(),
+        Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
       consumer = c;
       List<TopicPartition> partitions = c.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -82,6 +93,9 @@ public final class TopicReplica<V> implements AutoCloseable {
       while (running) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
           apply(record, deserializer);
+          if (caughtUp.getCount() == 0 && propagation != null) {
+            propagation.record(Math.max(0, System.currentTimeMillis() - record.timestamp()), TimeUnit.MILLISECONDS);
+          }
         }
         if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream()
             .allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
@@ -123,6 +137,20 @@ public final class TopicReplica<V> implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("Listener failed on {} key {}: {}", record.topic(), record.key(), e.toString());
     }
+  }
+
+  @Override
+  public String readinessName() {
+    return "replica-" + topic.name();
+  }
+
+  /** A problem while the copy has not caught up, or once its loop has stopped while it should run. */
+  @Override
+  public Optional<String> problem() {
+    if (running && thread != null && !thread.isAlive()) {
+      return Optional.of("replica loop stopped");
+    }
+    return caughtUp.getCount() > 0 ? Optional.of("catching up") : Optional.empty();
   }
 
   @Override

@@ -19,7 +19,8 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * Bearer-token security for Switchboard's HTTP APIs: every request carries a JWT signed with the
  * RSA key whose public half is {@code switchboard.jwt-public-key} (stateless: no session, no CSRF).
- * Roles come from the {@code roles} claim; a company user's company from {@code companyId}.
+ * Roles come from the {@code roles} claim; a company user's company from {@code companyId}. Health
+ * probes and the Prometheus scrape are open, as an orchestrator and a scraper carry no token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -28,7 +29,11 @@ public class JwtApiSecurity {
   @Bean
   SecurityFilterChain jwtApi(HttpSecurity http) throws Exception {
     return http
-        .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+        // Probes and the metrics scrape carry no token; they show no tenant data and no secret.
+        .authorizeHttpRequests(auth -> auth
+            .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/actuator/info")
+            .permitAll()
+            .anyRequest().authenticated())
         .oauth2ResourceServer(oauth -> oauth.jwt(jwt -> { }))
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(csrf -> csrf.disable())
