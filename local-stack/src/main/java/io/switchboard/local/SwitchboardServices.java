@@ -60,6 +60,10 @@ public final class SwitchboardServices implements AutoCloseable {
     common.put("switchboard.call-handler.public-base-url", base);
     common.put("switchboard.ingress.public-base-url", base);
     common.put("server.address", "127.0.0.1");
+    stack.kafkaClientProperties().forEach((key, value) -> common.put("switchboard.kafka.properties." + key, value));
+    if (stack.registryAuth().basicAuthUserInfo() != null) {
+      common.put("switchboard.schema-registry.basic-auth-user-info", stack.registryAuth().basicAuthUserInfo());
+    }
     common.putAll(overrides);
     try {
       services.run(ConfigMirrorApplication::builder, common, Map.of("server.port", services.mirrorPort));

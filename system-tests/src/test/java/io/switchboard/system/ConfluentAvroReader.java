@@ -7,9 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -38,15 +40,26 @@ final class ConfluentAvroReader {
   private final String registryUrl;
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
+  private final Map<String, String> clientProperties;
+  private final String registryUserInfo;
 
   ConfluentAvroReader(String bootstrapServers, String registryUrl) {
+    this(bootstrapServers, registryUrl, Map.of(), null);
+  }
+
+  /** On a secured cluster: the consumer's security settings and the registry's basic-auth user:password. */
+  ConfluentAvroReader(String bootstrapServers, String registryUrl, Map<String, String> clientProperties,
+      String registryUserInfo) {
     this.bootstrapServers = bootstrapServers;
     this.registryUrl = registryUrl;
+    this.clientProperties = clientProperties;
+    this.registryUserInfo = registryUserInfo;
   }
 
   /** Reads the topic from the beginning until a record matches or the timeout passes; returns all matches seen. */
   List<GenericRecord> readUntil(String topic, Predicate<GenericRecord> match, int wanted, Duration timeout) {
     Properties props = new Properties();
+    props.putAll(clientProperties);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     List<GenericRecord> found = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
@@ -86,9 +99,12 @@ final class ConfluentAvroReader {
 
   private Schema fetch(int id) {
     try {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create(registryUrl + "/schemas/ids/" + id)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registryUrl + "/schemas/ids/" + id));
+      if (registryUserInfo != null) {
+        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            registryUserInfo.getBytes(StandardCharsets.UTF_8)));
+      }
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Schema.Parser().parse(JSON.readTree(response.body()).path("schema").asText());
     } catch (IOException e) {
       throw new IllegalStateException("registry unreachable", e);

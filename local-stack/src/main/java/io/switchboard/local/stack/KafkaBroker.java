@@ -8,7 +8,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool$;
@@ -20,18 +24,58 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Kafka broker in KRaft mode (combined broker and controller) inside this JVM, listening on
  * 127.0.0.1 only. Topic auto-creation is off: every topic is created explicitly with its policy.
+ * {@link #secured} gives a broker whose only client listener takes SASL/SCRAM-SHA-512, as a
+ * production cluster would, with one user for the broker itself and one for clients.
  */
 public final class KafkaBroker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
 
+  /** The SASL mechanism of a secured broker. */
+  public static final String SCRAM = "SCRAM-SHA-512";
+
   private final Path dataDir;
   private final int brokerPort;
+  private final Credentials client;
+  private final Credentials broker;
   private KafkaRaftServer server;
 
+  /** A user name and password. */
+  public record Credentials(String user, String password) {
+
+    String jaas() {
+      return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+          + "\" password=\"" + password + "\";";
+    }
+
+    @Override
+    public String toString() {
+      return "Credentials[" + user + "]";
+    }
+  }
+
   public KafkaBroker(Path dataDir) {
+    this(dataDir, null);
+  }
+
+  private KafkaBroker(Path dataDir, Credentials client) {
     this.dataDir = dataDir;
     this.brokerPort = FreePorts.next();
+    this.client = client;
+    this.broker = client == null ? null : new Credentials("broker", UUID.randomUUID().toString());
+  }
+
+  /** A broker that accepts only SASL/SCRAM clients, with these credentials for them. */
+  public static KafkaBroker secured(Path dataDir, Credentials client) {
+    return new KafkaBroker(dataDir, client);
+  }
+
+  /** What a client needs besides the bootstrap servers: nothing, or its SASL settings. */
+  public Map<String, String> clientProperties() {
+    if (client == null) {
+      return Map.of();
+    }
+    return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM, "sasl.jaas.config", client.jaas());
   }
 
   public String bootstrapServers() {
@@ -44,11 +88,17 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    String listener = client == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+    props.put("listeners", listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", listener + "://127.0.0.1:" + brokerPort);
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+    props.put("inter.broker.listener.name", listener);
+    if (client != null) {
+      props.put("sasl.enabled.mechanisms", SCRAM);
+      props.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+      props.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", broker.jaas());
+    }
     props.put("log.dirs", dataDir.resolve("logs").toString());
     props.put("auto.create.topics.enable", "false");
     props.put("num.partitions", "1");
@@ -76,8 +126,12 @@ public final class KafkaBroker implements AutoCloseable {
         props.store(writer, "Switchboard local broker");
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      int code = StorageTool$.MODULE$.execute(
-          new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"},
+      List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(),
+          "--ignore-formatted"));
+      for (Credentials user : client == null ? List.<Credentials>of() : List.of(broker, client)) {
+        args.addAll(List.of("--add-scram", SCRAM + "=[name=" + user.user() + ",password=" + user.password() + "]"));
+      }
+      int code = StorageTool$.MODULE$.execute(args.toArray(String[]::new),
           new PrintStream(output, true, StandardCharsets.UTF_8));
       if (code != 0) {
         throw new IllegalStateException("Formatting the Kafka log dir failed: " + output.toString(StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.local.twilio.TwilioStandIn;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.TopicCreator;
+import io.switchboard.schemas.registry.RegistryAuth;
 import io.switchboard.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,7 @@ public final class LocalStack implements AutoCloseable {
   private KafkaBroker kafka;
   private ApicurioRegistry registry;
   private String registryUrl;
+  private RegistryAuth registryAuth = RegistryAuth.NONE;
   private MongoStandIn mongo;
   private TwilioStandIn twilio;
 
@@ -69,6 +73,26 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #startWithRegistry}, with a broker that accepts only SASL/SCRAM clients (these
+   * credentials) and a registry reached with the given authentication: a secured cluster, as in
+   * production. {@link #kafkaClients()} and the processes started on it use both.
+   */
+  public static LocalStack startSecured(String registryUrl, RegistryAuth registryAuth,
+      KafkaBroker.Credentials kafkaUser) {
+    LocalStack stack = new LocalStack(newWorkDir());
+    try {
+      stack.registryUrl = registryUrl;
+      stack.registryAuth = registryAuth;
+      stack.kafka = stack.track(KafkaBroker.secured(stack.workDir.resolve("kafka"), kafkaUser).start());
+      stack.startTopicsMongoTwilio();
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
   private static Path newWorkDir() {
     try {
       return Files.createTempDirectory("switchboard-stack");
@@ -79,7 +103,14 @@ public final class LocalStack implements AutoCloseable {
 
   private void startKafkaMongoTwilio() {
     kafka = track(new KafkaBroker(workDir.resolve("kafka")).start());
-    TopicCreator.createAll(kafka.bootstrapServers(), (short) 1);
+    startTopicsMongoTwilio();
+  }
+
+  private void startTopicsMongoTwilio() {
+    Properties admin = new Properties();
+    admin.putAll(kafka.clientProperties());
+    admin.put("bootstrap.servers", kafka.bootstrapServers());
+    TopicCreator.createAll(admin, (short) 1);
     mongo = track(new MongoStandIn().start());
     twilio = track(new TwilioStandIn().start());
   }
@@ -127,6 +158,16 @@ public final class LocalStack implements AutoCloseable {
     return mongo.connectionString();
   }
 
+  /** Kafka client settings besides the bootstrap servers: empty, or SASL on a secured stack. */
+  public Map<String, String> kafkaClientProperties() {
+    return kafka.clientProperties();
+  }
+
+  /** How clients authenticate to this stack's registry. */
+  public RegistryAuth registryAuth() {
+    return registryAuth;
+  }
+
   public TwilioStandIn twilio() {
     return twilio;
   }
@@ -141,7 +182,8 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public KafkaClients kafkaClients() {
-    return new KafkaClients(bootstrapServers(), new SchemaRegistryClient(registryUrl()));
+    return new KafkaClients(bootstrapServers(), new SchemaRegistryClient(registryUrl(), registryAuth),
+        kafkaClientProperties(), null);
   }
 
   @Override
