@@ -14,6 +14,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import io.switchboard.domain.config.BackgroundLoop;
+import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.domain.ops.ProcessDefaults;
@@ -29,7 +30,7 @@ import org.springframework.context.annotation.Import;
 /** The call-handler process: resolved webhooks to TwiML replies and call events. */
 @SpringBootApplication
 @Import(SwitchboardBeans.class)
-@EnableConfigurationProperties(CallHandlerProperties.class)
+@EnableConfigurationProperties({CallHandlerProperties.class, CredentialKeysetProperties.class})
 public class CallHandlerApplication {
 
   public static void main(String[] args) {

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import io.switchboard.admin.http.TwilioConfigDocuments;
 import io.switchboard.admin.mongo.CompanyStore;
 import io.switchboard.admin.twilio.CredentialVerifier;
+import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.config.SwitchboardProperties;
 import io.switchboard.domain.crypto.CredentialCipher;
@@ -30,7 +31,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootApplication
 @Import({SwitchboardBeans.class, JwtApiSecurity.class})
-@EnableConfigurationProperties(AdminProperties.class)
+@EnableConfigurationProperties({AdminProperties.class, CredentialKeysetProperties.class})
 public class CompanyAdminApplication {
 
   public static void main(String[] args) {

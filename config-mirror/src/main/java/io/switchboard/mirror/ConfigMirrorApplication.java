@@ -3,6 +3,7 @@ package io.switchboard.mirror;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.switchboard.domain.config.BackgroundLoop;
+import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.phone.PhoneNumbers;
@@ -25,7 +26,7 @@ import org.springframework.context.annotation.Import;
 /** The config-mirror process: MongoDB companies to the compacted company-config topic. */
 @SpringBootApplication
 @Import(SwitchboardBeans.class)
-@EnableConfigurationProperties(MirrorProperties.class)
+@EnableConfigurationProperties({MirrorProperties.class, CredentialKeysetProperties.class})
 public class ConfigMirrorApplication {
 
   public static void main(String[] args) {

@@ -2,6 +2,7 @@ package io.switchboard.health;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
@@ -32,7 +33,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootApplication
 @Import({SwitchboardBeans.class, JwtApiSecurity.class})
-@EnableConfigurationProperties(HealthProperties.class)
+@EnableConfigurationProperties({HealthProperties.class, CredentialKeysetProperties.class})
 public class HealthMonitorApplication {
 
   public static void main(String[] args) {

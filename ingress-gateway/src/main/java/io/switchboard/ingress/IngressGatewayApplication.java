@@ -1,5 +1,6 @@
 package io.switchboard.ingress;
 
+import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.kafka.TopicReplica;
@@ -25,7 +26,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootApplication
 @Import(SwitchboardBeans.class)
-@EnableConfigurationProperties(IngressProperties.class)
+@EnableConfigurationProperties({IngressProperties.class, CredentialKeysetProperties.class})
 public class IngressGatewayApplication {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IngressGatewayApplication.class);

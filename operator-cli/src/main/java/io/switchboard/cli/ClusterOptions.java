@@ -1,11 +1,14 @@
 package io.switchboard.cli;
 
 import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.schemas.registry.RegistryAuth;
 import io.switchboard.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
@@ -24,6 +27,11 @@ final class ClusterOptions {
   @Option(names = "--registry-url", description = "Schema registry with the Confluent API (default: the local stack's)")
   String registryUrl;
 
+  @Option(names = "--client-config", description = "Properties file for a secured cluster: Kafka client settings "
+      + "(security.protocol, sasl.*, ssl.*) and the registry's schema.registry.basic.auth.user.info, "
+      + "schema.registry.bearer.token, schema.registry.ssl.truststore.location|password|type")
+  Path clientConfig;
+
   KafkaClients clients() {
     Properties local = new Properties();
     if ((bootstrapServers == null || registryUrl == null) && Files.isRegularFile(LOCAL_ENDPOINTS)) {
@@ -39,6 +47,21 @@ final class ClusterOptions {
       throw new IllegalArgumentException("no cluster given: use --bootstrap-servers and --registry-url, or run "
           + "./switchboard run in this folder");
     }
-    return new KafkaClients(servers, new SchemaRegistryClient(registry));
+    Properties config = new Properties();
+    if (clientConfig != null) {
+      try (Reader reader = Files.newBufferedReader(clientConfig)) {
+        config.load(reader);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + clientConfig + ": " + e.getMessage(), e);
+      }
+    }
+    RegistryAuth auth = new RegistryAuth((String) config.remove("schema.registry.basic.auth.user.info"),
+        (String) config.remove("schema.registry.bearer.token"),
+        (String) config.remove("schema.registry.ssl.truststore.location"),
+        (String) config.remove("schema.registry.ssl.truststore.password"),
+        (String) config.remove("schema.registry.ssl.truststore.type"));
+    Map<String, String> kafka = new HashMap<>();
+    config.stringPropertyNames().forEach(key -> kafka.put(key, config.getProperty(key)));
+    return new KafkaClients(servers, new SchemaRegistryClient(registry, auth), kafka, null);
   }
 }

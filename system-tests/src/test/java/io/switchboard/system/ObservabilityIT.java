@@ -10,6 +10,8 @@ import io.switchboard.local.stack.LocalStack;
 import io.switchboard.local.twilio.TwilioStandIn;
 import io.switchboard.schemas.kafka.Topics;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +60,11 @@ class ObservabilityIT {
         Webhooks.voiceCall(ACCOUNT, "CA" + "8".repeat(32), "+15557654321", NUMBER), "wrong-token").statusCode())
         .isEqualTo(403);
 
+    for (var process : services.processUrls().entrySet()) {
+      Path saved = Path.of("target", "scrapes", process.getKey() + ".prom");
+      Files.createDirectories(saved.getParent());
+      Files.writeString(saved, Probes.scrape(process.getValue()));
+    }
     String ingress = Probes.scrape(services.ingressUrl());
     assertThat(ingress).contains("switchboard_webhook_latency_seconds_bucket{")
         .containsPattern("switchboard_webhook_latency_seconds_count\\{[^}]*outcome=\"(inline|deferred)\"")

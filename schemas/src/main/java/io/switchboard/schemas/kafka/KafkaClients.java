@@ -6,13 +6,15 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.schemas.registry.AvroSerde;
 import io.switchboard.schemas.registry.SchemaRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,11 +47,17 @@ public final class KafkaClients implements AutoCloseable {
       StreamsConfig.APPLICATION_ID_CONFIG, StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
       ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 
+  private static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
+
   private final String bootstrapServers;
   private final SchemaRegistry registry;
   private final Map<String, String> clusterProperties;
   private final MeterRegistry meters;
-  private final List<AutoCloseable> binders = new CopyOnWriteArrayList<>();
+  /**
+   * One thread refreshes every bound client's metrics, often enough that a client's per-partition
+   * and per-task metrics appear within seconds of its first assignment.
+   */
+  private final ScheduledExecutorService metricsRefresh;
 
   public KafkaClients(String bootstrapServers, SchemaRegistry registry) {
     this(bootstrapServers, registry, Map.of(), null);
@@ -70,6 +78,11 @@ public final class KafkaClients implements AutoCloseable {
     this.registry = registry;
     this.clusterProperties = Map.copyOf(new TreeMap<>(clusterProperties));
     this.meters = meters;
+    this.metricsRefresh = meters == null ? null : Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "kafka-metrics-refresh");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   public String bootstrapServers() {
@@ -159,9 +172,7 @@ public final class KafkaClients implements AutoCloseable {
   public <K, V> KafkaProducer<K, V> producer(String clientId, Serializer<K> keys, Serializer<V> values) {
     KafkaProducer<K, V> producer = new KafkaProducer<>(producerProperties(clientId), keys, values);
     if (meters != null) {
-      KafkaClientMetrics metrics = new KafkaClientMetrics(producer);
-      metrics.bindTo(meters);
-      binders.add(metrics);
+      new KafkaClientMetrics(producer, List.of(), metricsRefresh, METRICS_REFRESH).bindTo(meters);
     }
     return producer;
   }
@@ -188,9 +199,7 @@ public final class KafkaClients implements AutoCloseable {
       Deserializer<V> values) {
     KafkaConsumer<K, V> consumer = new KafkaConsumer<>(consumerProperties(groupId, clientId), keys, values);
     if (meters != null) {
-      KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
-      metrics.bindTo(meters);
-      binders.add(metrics);
+      new KafkaClientMetrics(consumer, List.of(), metricsRefresh, METRICS_REFRESH).bindTo(meters);
     }
     return consumer;
   }
@@ -198,22 +207,16 @@ public final class KafkaClients implements AutoCloseable {
   /** Binds a Streams app's metrics (its threads, tasks, stores and clients) to the registry. */
   public void bindMetrics(KafkaStreams streams, String applicationId) {
     if (meters != null) {
-      KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("app", applicationId)));
-      metrics.bindTo(meters);
-      binders.add(metrics);
+      new KafkaStreamsMetrics(streams, List.of(Tag.of("app", applicationId)), metricsRefresh, METRICS_REFRESH)
+          .bindTo(meters);
     }
   }
 
-  /** Stops polling the bound clients' metrics. */
+  /** Stops refreshing the bound clients' metrics. */
   @Override
   public void close() {
-    for (AutoCloseable binder : binders) {
-      try {
-        binder.close();
-      } catch (Exception e) {
-        // Nothing to do: the binder's scheduler is gone either way.
-      }
+    if (metricsRefresh != null) {
+      metricsRefresh.shutdownNow();
     }
-    binders.clear();
   }
 }

@@ -60,15 +60,13 @@ public class SwitchboardBeans {
 
   @Bean
   @Lazy
-  public CredentialCipher credentialCipher(SwitchboardProperties props) throws IOException {
-    if (props.credentialKeysetFile() != null && !props.credentialKeysetFile().isBlank()) {
-      return CredentialCipher.fromKeysetJson(Files.readString(Path.of(props.credentialKeysetFile())));
+  public CredentialCipher credentialCipher(ObjectProvider<CredentialKeysetProperties> keysets) throws IOException {
+    CredentialKeysetProperties keyset = keysets.getIfAvailable();
+    if (keyset == null) {
+      throw new IllegalStateException("this process does not declare CredentialKeysetProperties: it reads no token");
     }
-    if (props.credentialKeyset() == null || props.credentialKeyset().isBlank()) {
-      throw new IllegalStateException(
-          "switchboard.credential-keyset or switchboard.credential-keyset-file is required by this process");
-    }
-    return CredentialCipher.fromKeysetJson(props.credentialKeyset());
+    return CredentialCipher.fromKeysetJson(keyset.fromFile()
+        ? Files.readString(Path.of(keyset.credentialKeysetFile())) : keyset.credentialKeyset());
   }
 
   @Bean

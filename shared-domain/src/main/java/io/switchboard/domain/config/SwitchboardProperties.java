@@ -17,8 +17,6 @@ import org.springframework.validation.annotation.Validated;
  * @param kafkaBootstrapServers {@code switchboard.kafka-bootstrap-servers}: Kafka brokers, host:port list
  * @param schemaRegistryUrl {@code switchboard.schema-registry-url}: base URL of a registry with the
  *     Confluent REST API (Apicurio: .../apis/ccompat/v7)
- * @param credentialKeyset {@code switchboard.credential-keyset}: Tink keyset (JSON) that encrypts credentials
- * @param credentialKeysetFile {@code switchboard.credential-keyset-file}: a file holding that keyset, instead
  * @param defaultPhoneRegion {@code switchboard.default-phone-region}: region for numbers written without a country code
  * @param twilioApiBaseUrl {@code switchboard.twilio-api-base-url}: empty for Twilio itself, or the
  *     http://host:port of a stand-in of its API
@@ -31,8 +29,6 @@ import org.springframework.validation.annotation.Validated;
 public record SwitchboardProperties(
     @NotBlank String kafkaBootstrapServers,
     @NotBlank String schemaRegistryUrl,
-    String credentialKeyset,
-    String credentialKeysetFile,
     String defaultPhoneRegion,
     String twilioApiBaseUrl,
     Kafka kafka,
@@ -88,8 +84,7 @@ public record SwitchboardProperties(
   @Override
   public String toString() {
     return "SwitchboardProperties[kafkaBootstrapServers=" + kafkaBootstrapServers + ", schemaRegistryUrl="
-        + schemaRegistryUrl + ", credentialKeyset=" + (credentialKeyset == null ? "none" : "****")
-        + ", credentialKeysetFile=" + credentialKeysetFile + ", defaultPhoneRegion=" + defaultPhoneRegion
+        + schemaRegistryUrl + ", defaultPhoneRegion=" + defaultPhoneRegion
         + ", twilioApiBaseUrl=" + twilioApiBaseUrl + ", kafka=" + kafka + ", schemaRegistry=" + schemaRegistry + "]";
   }
 }

@@ -5,7 +5,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -24,6 +24,7 @@ import org.springframework.security.web.SecurityFilterChain;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
+@EnableConfigurationProperties(JwtProperties.class)
 public class JwtApiSecurity {
 
   @Bean
@@ -41,8 +42,8 @@ public class JwtApiSecurity {
   }
 
   @Bean
-  JwtDecoder jwtDecoder(@Value("${switchboard.jwt-public-key}") String publicKeyPem) throws Exception {
-    String pem = publicKeyPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+  JwtDecoder jwtDecoder(JwtProperties props) throws Exception {
+    String pem = props.jwtPublicKey().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA")
         .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(pem)));
     return NimbusJwtDecoder.withPublicKey(key).build();
