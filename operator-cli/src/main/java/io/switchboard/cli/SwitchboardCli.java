@@ -15,6 +15,8 @@ public final class SwitchboardCli {
   boolean verbose;
 
   public static void main(String[] args) {
+    // Before the first logger exists: the command's answer alone on standard output.
+    System.setProperty("logback.configurationFile", "logback-cli.xml");
     System.exit(commandLine().execute(args));
   }
 

@@ -7,7 +7,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 /**
  * What every Switchboard process has in common as a Spring Boot application: its own properties
  * file ({@code <process>.properties}, so that several processes can share one class path), health
- * with liveness and readiness probes, Prometheus metrics, and a graceful shutdown bounded in time.
+ * with liveness and readiness probes, Prometheus metrics, structured JSON logs, and a graceful
+ * shutdown bounded in time.
  * These are defaults: the process's file, the environment and the command line override them.
  */
 public final class ProcessDefaults {
@@ -32,6 +33,9 @@ public final class ProcessDefaults {
     props.put("management.endpoint.health.group.readiness.include", "readinessState,switchboard");
     // Several processes share one JVM in the local stack: each keeps its meters to itself.
     props.put("management.metrics.use-global-registry", false);
+    // One JSON object per line (Elastic Common Schema), with the MDC's callSid, companyId and eventId
+    // as fields. A logback.xml on the class path (the local stack's) replaces it with readable lines.
+    props.put("logging.structured.format.console", "ecs");
     props.put("server.shutdown", "graceful");
     props.put("spring.lifecycle.timeout-per-shutdown-phase", SHUTDOWN_PHASE_TIMEOUT);
     return props;
