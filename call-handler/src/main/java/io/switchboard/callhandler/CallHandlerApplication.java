@@ -64,7 +64,7 @@ public class CallHandlerApplication {
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     KafkaStreams streams = new KafkaStreams(DeferralTopology.buildTopology(new DeferralTopology.Config(
         clients.registry(), Clock.systemUTC())), config);
-    clients.bindMetrics(streams, props.groupId() + "-deferrals");
+    clients.bindMetrics(streams);
     return streams;
   }
 

@@ -18,6 +18,10 @@ public final class IngressMetrics {
 
   public IngressMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // At zero from the start, so that "no misses" shows as 0 rather than as no data.
+    for (WebhookKind kind : WebhookKind.values()) {
+      budgetMisses(kind);
+    }
   }
 
   void webhook(WebhookKind kind, IntakeResult.Outcome outcome, long nanos) {
@@ -33,11 +37,14 @@ public final class IngressMetrics {
   }
 
   void replyBudgetMissed(WebhookKind kind) {
-    Counter.builder("switchboard.webhook.reply.budget.misses")
+    budgetMisses(kind).increment();
+  }
+
+  private Counter budgetMisses(WebhookKind kind) {
+    return Counter.builder("switchboard.webhook.reply.budget.misses")
         .description("webhooks whose TwiML did not come within the reply budget")
         .tag("kind", tag(kind))
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   private static String tag(WebhookKind kind) {

@@ -59,7 +59,7 @@ public class TenantResolverApplication {
     }
     var topology = ResolverTopology.buildTopology(new ResolverTopology.Config(clients.registry(), Clock.systemUTC()));
     KafkaStreams streams = new KafkaStreams(topology, config);
-    clients.bindMetrics(streams, props.applicationId());
+    clients.bindMetrics(streams);
     return streams;
   }
 

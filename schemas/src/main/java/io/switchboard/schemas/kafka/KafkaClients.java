@@ -1,7 +1,6 @@
 package io.switchboard.schemas.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.switchboard.schemas.registry.AvroSerde;
@@ -204,11 +203,14 @@ public final class KafkaClients implements AutoCloseable {
     return consumer;
   }
 
-  /** Binds a Streams app's metrics (its threads, tasks, stores and clients) to the registry. */
-  public void bindMetrics(KafkaStreams streams, String applicationId) {
+  /**
+   * Binds a Streams app's metrics (its threads, tasks, processor nodes with their end-to-end
+   * latency, stores and clients) to the registry. No tag is added: Prometheus wants one set of tag
+   * keys per metric name, and the app's own clients share names with the process's other clients.
+   */
+  public void bindMetrics(KafkaStreams streams) {
     if (meters != null) {
-      new KafkaStreamsMetrics(streams, List.of(Tag.of("app", applicationId)), metricsRefresh, METRICS_REFRESH)
-          .bindTo(meters);
+      new KafkaStreamsMetrics(streams, List.of(), metricsRefresh, METRICS_REFRESH).bindTo(meters);
     }
   }
 
