@@ -75,7 +75,7 @@ public final class BenchRun {
           LoadClient http = new LoadClient(OpenLoopLoad.DEFAULT_MAX_IN_FLIGHT, TWILIO_TIMEOUT)) {
         VoiceWebhooks webhooks = new VoiceWebhooks(fleet, services.publicBaseUrl() + "/api/twilio/voice", http,
             settings.seed());
-        awaitRouting(fleet, webhooks);
+        awaitRouting(fleet, webhooks, progress);
         Duration setup = Duration.ofNanos(System.nanoTime() - began);
         progress.accept(String.format("Ready in %.1f s; warming up at %d/s for %d s", setup.toMillis() / 1000.0,
             settings.warmupRate(), settings.warmup().toSeconds()));
@@ -237,7 +237,9 @@ public final class BenchRun {
    * Waits until the fleet's numbers route: a few numbers spread over the fleet, the last one included,
    * are called until each gets its company's TwiML.
    */
-  private void awaitRouting(Fleet fleet, VoiceWebhooks webhooks) throws InterruptedException {
+  /** Waits until numbers spread across the fleet answer with their company's TwiML. */
+  static void awaitRouting(Fleet fleet, VoiceWebhooks webhooks, Consumer<String> progress)
+      throws InterruptedException {
     progress.accept("Waiting for the fleet's numbers to route");
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     List<Integer> probes = new ArrayList<>();

@@ -81,6 +81,14 @@ public final class VoiceWebhooks {
         "I-Twilio-Idempotency-Token", callSid), encode(form));
   }
 
+  /** The same webhook signed with a token that is not the company's: the ingress must refuse it. */
+  public CompletableFuture<LoadClient.Answer> postForged(int numberIndex, String callSid) {
+    int company = fleet.companyOfNumber(numberIndex);
+    Map<String, List<String>> form = form(fleet.accountSid(company), callSid, fleet.number(numberIndex));
+    return http.postForm(url, Map.of("X-Twilio-Signature", TwilioSigner.sign("0".repeat(32), url, form)),
+        encode(form));
+  }
+
   /** The number picked for the next call (not thread-safe: the load generator calls it from one thread). */
   public int nextNumber() {
     return random.nextInt(fleet.numbers());
