@@ -7,6 +7,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import io.switchboard.local.stack.FreePorts;
 import io.switchboard.local.stack.LocalStack;
 import io.switchboard.mirror.ConfigMirror;
 import io.switchboard.mirror.ConfigMirrorApplication;
@@ -180,7 +181,8 @@ class ConfigMirrorFailoverIT {
         "--switchboard.mirror.mongo-uri=" + stack.mongoUri(),
         "--switchboard.mirror.database=" + DATABASE,
         "--switchboard.mirror.lease-ttl=2s",
-        "--switchboard.mirror.instance-id=" + instanceId);
+        "--switchboard.mirror.instance-id=" + instanceId,
+        "--server.address=127.0.0.1", "--server.port=" + FreePorts.next());
     mirrors.add(context);
     return context;
   }
