@@ -39,6 +39,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Performs each side effect (a call update, an SMS) through the company's own Twilio client, at
@@ -182,6 +183,15 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
 
     @Override
     public Long runAndRescheduleAfterMillis() {
+      // The effect's call, company and event on every log line of this attempt (fields of the JSON logs).
+      try (MDC.MDCCloseable call = MDC.putCloseable("callSid", effect.getCallSid());
+          MDC.MDCCloseable company = MDC.putCloseable("companyId", effect.getCompanyId());
+          MDC.MDCCloseable event = MDC.putCloseable("eventId", effect.getEventId())) {
+        return attempt();
+      }
+    }
+
+    private Long attempt() {
       attempt++;
       try {
         record(effect, SideEffectStatus.STARTED, attempt, null, null);
