@@ -143,7 +143,7 @@ final class DashboardRenderer {
       long t = start + (end - start) * i / 4;
       int x = left + (int) Math.round(plotW * i / 4.0);
       svg.append("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>".formatted(x, top + plotH + 13,
-          java.time.LocalTime.ofSecondOfDay(t % 86_400).toString().substring(0, 5)));
+          java.time.LocalTime.ofSecondOfDay(t % 86_400).toString()));
     }
     StringBuilder legend = new StringBuilder("<div class=legend>");
     Iterator<Series> it = series.iterator();
@@ -170,8 +170,8 @@ final class DashboardRenderer {
     return switch (unit) {
       case "s" -> value < 1 ? String.format(Locale.ROOT, "%.0f ms", value * 1000) : String.format(Locale.ROOT, "%.2f s", value);
       case "ms" -> String.format(Locale.ROOT, "%.0f ms", value);
-      case "reqps" -> String.format(Locale.ROOT, "%.1f req/s", value);
-      case "ops" -> String.format(Locale.ROOT, "%.1f ops/s", value);
+      case "reqps" -> String.format(Locale.ROOT, value < 1 ? "%.2f req/s" : "%.1f req/s", value);
+      case "ops" -> String.format(Locale.ROOT, value < 1 ? "%.2f ops/s" : "%.1f ops/s", value);
       case "bytes" -> String.format(Locale.ROOT, "%.0f MiB", value / (1024 * 1024));
       default -> value >= 100 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.2f", value);
     };

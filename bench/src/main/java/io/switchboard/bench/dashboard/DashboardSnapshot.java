@@ -127,7 +127,7 @@ public final class DashboardSnapshot implements Callable<Integer> {
     Path profile = Files.createTempDirectory("dashboard-chromium");
     Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1610,1400",
+        "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1610,1720",
         "--screenshot=" + output.toAbsolutePath(), html.toUri().toString())
         .redirectErrorStream(true).start();
     browser.getInputStream().readAllBytes();
