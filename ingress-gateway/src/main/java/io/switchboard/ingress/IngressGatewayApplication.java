@@ -29,6 +29,11 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties({IngressProperties.class, CredentialKeysetProperties.class})
 public class IngressGatewayApplication {
 
+  /** Refusals recorded per source: 100 at once, then 600 a minute; 10,000 sources tracked. */
+  static final long REJECTIONS_BURST = 100;
+  static final long REJECTIONS_PER_MINUTE = 600;
+  static final long REJECTION_SOURCES = 10_000;
+
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IngressGatewayApplication.class);
 
   public static void main(String[] args) {
@@ -82,6 +87,7 @@ public class IngressGatewayApplication {
           ************************************************************************""");
     }
     return new WebhookIntake(phoneNumbers, directory, verifier, publisher, replies, props.replyBudget(),
-        Clock.systemUTC(), props.skipSignatureValidation(), new IngressMetrics(meters));
+        Clock.systemUTC(), props.skipSignatureValidation(), new IngressMetrics(meters),
+        new RejectionLimiter(REJECTIONS_BURST, REJECTIONS_PER_MINUTE, REJECTION_SOURCES));
   }
 }

@@ -36,6 +36,14 @@ public final class IngressMetrics {
         .record(Duration.ofNanos(nanos));
   }
 
+  /** A refusal counted but not written to the rejection topic: its source had its share of records. */
+  void rejectionNotRecorded() {
+    Counter.builder("switchboard.webhook.rejections.unrecorded")
+        .description("refused webhooks not written to twilio.webhooks.rejected because their source exceeded its rate")
+        .register(registry)
+        .increment();
+  }
+
   void replyBudgetMissed(WebhookKind kind) {
     budgetMisses(kind).increment();
   }

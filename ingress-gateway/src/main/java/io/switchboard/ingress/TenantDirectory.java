@@ -34,6 +34,7 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
   private final Map<String, CompanyConfig> companies = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> companiesByNumber = new ConcurrentHashMap<>();
   private final Map<String, Secret> tokens = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> companiesByAccount = new ConcurrentHashMap<>();
 
   public TenantDirectory(CredentialCipher cipher, Duration rotationWindow, Clock clock) {
     this.cipher = cipher;
@@ -52,6 +53,16 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
     Secret newToken = config == null || config.getAuthToken() == null ? null : decryptQuietly(companyId, config);
     if (previousToken != null && (newToken == null || !newToken.matches(previousToken))) {
       retired.put(companyId, new Retired(previousToken, clock.instant().plus(rotationWindow)));
+    }
+    if (previous != null && previous.getRouting().getAccountSid() != null) {
+      companiesByAccount.computeIfPresent(previous.getRouting().getAccountSid(), (sid, ids) -> {
+        ids.remove(companyId);
+        return ids.isEmpty() ? null : ids;
+      });
+    }
+    if (config != null && config.getRouting().getAccountSid() != null) {
+      companiesByAccount.computeIfAbsent(config.getRouting().getAccountSid(), sid -> ConcurrentHashMap.newKeySet())
+          .add(companyId);
     }
     if (previous != null) {
       for (PhoneNumberEntry entry : previous.getPhoneNumbers()) {
@@ -75,6 +86,12 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
   /** Companies that claim the number, in a stable order. */
   public List<String> claimants(String e164) {
     Set<String> ids = companiesByNumber.get(e164);
+    return ids == null ? List.of() : ids.stream().sorted().toList();
+  }
+
+  /** Companies whose Twilio account is this one, in a stable order. */
+  public List<String> companiesOfAccount(String accountSid) {
+    Set<String> ids = accountSid == null ? null : companiesByAccount.get(accountSid);
     return ids == null ? List.of() : ids.stream().sorted().toList();
   }
 

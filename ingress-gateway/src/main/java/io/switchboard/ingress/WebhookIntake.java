@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import io.switchboard.domain.twilio.FormFields;
 import io.switchboard.domain.twilio.TwimlXml;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,15 +78,17 @@ public final class WebhookIntake {
   private final Duration replyBudget;
   private final Clock clock;
   private final RecentAnswers recent;
+  private final RejectionLimiter rejections;
   private final boolean skipValidation;
   private final IngressMetrics metrics;
 
   /** @param skipValidation accept unsigned webhooks: only for a local demo, refused in production */
   public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
       EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock, boolean skipValidation,
-      IngressMetrics metrics) {
+      IngressMetrics metrics, RejectionLimiter rejections) {
     this.skipValidation = skipValidation;
     this.metrics = metrics;
+    this.rejections = rejections;
     this.phoneNumbers = phoneNumbers;
     this.directory = directory;
     this.verifier = verifier;
@@ -98,13 +101,13 @@ public final class WebhookIntake {
 
   /** A request Twilio made: what it called, what it sent, and its signature and retry token. */
   public record Request(WebhookKind kind, String publicUrl, Map<String, List<String>> params, String signature,
-      String idempotencyToken, String callbackCompanyId, String callbackEventId) {}
+      String idempotencyToken, String callbackCompanyId, String callbackEventId, String source) {}
 
   public IntakeResult receive(Request request) {
     long began = System.nanoTime();
     MDC.put("callSid", FormFields.first(request.params(), "CallSid"));
     try {
-      IntakeResult result = receiveOnce(request);
+      IntakeResult result = process(request);
       metrics.webhook(request.kind(), result.outcome(), System.nanoTime() - began);
       return result;
     } finally {
@@ -114,28 +117,8 @@ public final class WebhookIntake {
     }
   }
 
-  private IntakeResult receiveOnce(Request request) {
-    String token = request.idempotencyToken();
-    if (token == null || token.isBlank()) {
-      return process(request, UUID.randomUUID().toString());
-    }
-    CompletableFuture<IntakeResult> earlier = recent.claim(token);
-    if (earlier != null) {
-      log.info("Twilio retried webhook {}; answering as the first attempt", token);
-      return earlier.join();
-    }
-    IntakeResult result = null;
-    try {
-      // The same token always names the same event, on every instance, so downstream dedupes it too.
-      result = process(request, UUID.nameUUIDFromBytes(("twilio:" + token).getBytes(StandardCharsets.UTF_8)).toString());
-      return result;
-    } finally {
-      recent.complete(token, result == null ? UNAVAILABLE : result);
-    }
-  }
-
   /** Records a request whose body could not even be read as a form, so there is a trace of why it was refused. */
-  public void rejectMalformed(WebhookKind kind, String publicUrl, String detail) {
+  public void rejectMalformed(WebhookKind kind, String publicUrl, String detail, String source) {
     WebhookReceived event = WebhookReceived.newBuilder()
         .setEventId(UUID.randomUUID().toString())
         .setKind(kind)
@@ -144,17 +127,25 @@ public final class WebhookIntake {
         .setReceivedAt(clock.instant())
         .setSignatureOutcome(SignatureOutcome.UNKNOWN)
         .build();
-    publisher.recordRejected(rejection(event, UnroutableReason.MALFORMED, detail));
+    recordRejected(rejection(event, UnroutableReason.MALFORMED, detail), source);
   }
 
-  private IntakeResult process(Request request, String eventId) {
-    MDC.put("eventId", eventId);
+  /** Writes a refusal to the rejection topic, unless this source has had its share of records lately. */
+  private void recordRejected(UnroutableWebhook rejection, String source) {
+    if (rejections.admit(source)) {
+      publisher.recordRejected(rejection);
+    } else {
+      metrics.rejectionNotRecorded();
+    }
+  }
+
+  private IntakeResult process(Request request) {
     Map<String, List<String>> params = request.params();
     WebhookKind kind = request.kind();
     boolean callback = request.callbackCompanyId() != null;
     String rawAddress = FormFields.first(params, outboundApi(params) ? "From" : "To");
     WebhookReceived.Builder event = WebhookReceived.newBuilder()
-        .setEventId(eventId)
+        .setEventId(UUID.randomUUID().toString())
         .setKind(kind)
         .setRawTenantAddress(rawAddress)
         .setCallSid(FormFields.first(params, "CallSid"))
@@ -170,7 +161,8 @@ public final class WebhookIntake {
 
     String missing = missingField(kind, params, rawAddress, callback);
     if (missing != null) {
-      publisher.recordRejected(rejection(event.build(), UnroutableReason.MALFORMED, "missing field " + missing));
+      recordRejected(rejection(event.build(), UnroutableReason.MALFORMED, "missing field " + missing),
+          request.source());
       return IntakeResult.error(400, "Missing required field " + missing, IntakeResult.Outcome.MALFORMED);
     }
     TenantAddress address = rawAddress == null ? null : phoneNumbers.classify(rawAddress);
@@ -179,7 +171,8 @@ public final class WebhookIntake {
     if (callback) {
       String companyId = request.callbackCompanyId();
       if (!signedBy(companyId, request)) {
-        return reject(event.setTenantNumber(number).build(), companyId, List.of(companyId), request.signature());
+        return reject(event.setTenantNumber(number).build(), List.of(companyId), request,
+            "X-Twilio-Signature does not match the token of company " + companyId);
       }
       event.setSignatureOutcome(skipValidation ? SignatureOutcome.NOT_CHECKED : SignatureOutcome.VALID)
           .setCompanyId(companyId).setTenantNumber(callbackKey(companyId, number));
@@ -187,17 +180,56 @@ public final class WebhookIntake {
       event.setTenantNumber(number);
       List<String> claimants = number == null ? List.of() : directory.claimants(number);
       if (claimants.isEmpty()) {
+        // Nobody's number: only the account the request names may have signed it.
+        List<String> account = directory.companiesOfAccount(FormFields.first(params, "AccountSid"));
+        if (account.stream().noneMatch(id -> signedBy(id, request))) {
+          return reject(event.build(), account, request, account.isEmpty()
+              ? "no company claims the number and no company has the AccountSid the request names"
+              : "no company claims the number and X-Twilio-Signature does not match the named account's token");
+        }
         event.setSignatureOutcome(SignatureOutcome.NO_TENANT);
       } else {
         Optional<String> signer = claimants.stream().filter(id -> signedBy(id, request)).findFirst();
         if (signer.isEmpty()) {
-          return reject(event.build(), null, claimants, request.signature());
+          return reject(event.build(), claimants, request, "X-Twilio-Signature does not match any claimant's token");
         }
         event.setSignatureOutcome(skipValidation ? SignatureOutcome.NOT_CHECKED : SignatureOutcome.VALID)
             .setCompanyId(signer.get());
       }
     }
-    return publishAndAnswer(event.build());
+    return answerOnce(request, event);
+  }
+
+  /**
+   * Answers an authenticated webhook once per Twilio idempotency token: a retry with the same token
+   * and the same body gets the first attempt's answer under the same event id; the same token with
+   * another body is refused. The token is consulted only here, after the signature was checked.
+   */
+  private IntakeResult answerOnce(Request request, WebhookReceived.Builder event) {
+    String token = request.idempotencyToken();
+    if (token == null || token.isBlank()) {
+      MDC.put("eventId", event.getEventId());
+      return publishAndAnswer(event.build());
+    }
+    // The same token always names the same event, on every instance, so downstream dedupes it too.
+    event.setEventId(UUID.nameUUIDFromBytes(("twilio:" + token).getBytes(StandardCharsets.UTF_8)).toString());
+    MDC.put("eventId", event.getEventId());
+    RecentAnswers.Claim claim = recent.claim(token, RecentAnswers.fingerprint(request.params()));
+    if (claim.conflict()) {
+      return reject(event.build(), event.getCompanyId() == null ? List.of() : List.of(event.getCompanyId()), request,
+          "I-Twilio-Idempotency-Token reused with a different body");
+    }
+    if (claim.earlier() != null) {
+      log.debug("Twilio retried webhook {}; answering as the first attempt", event.getEventId());
+      return claim.earlier().join();
+    }
+    IntakeResult result = null;
+    try {
+      result = publishAndAnswer(event.build());
+      return result;
+    } finally {
+      recent.complete(token, result == null ? UNAVAILABLE : result);
+    }
   }
 
   private boolean signedBy(String companyId, Request request) {
@@ -225,14 +257,12 @@ public final class WebhookIntake {
   }
 
   /** 403 with no detail for the caller; the audit record names the companies and the reason, never a token. */
-  private IntakeResult reject(WebhookReceived event, String companyId, List<String> companies, String signature) {
-    String why = signature == null ? "no X-Twilio-Signature"
-        : companyId != null ? "X-Twilio-Signature does not match the token of company " + companyId
-        : "X-Twilio-Signature does not match any claimant's token";
-    UnroutableWebhook rejection = rejection(event, UnroutableReason.SIGNATURE_INVALID, why);
-    rejection.setCompanyIds(new java.util.ArrayList<>(companies));
-    publisher.recordRejected(rejection);
-    log.warn("Rejected {} webhook for {}: {}", event.getKind(), event.getTenantNumber(), why);
+  private IntakeResult reject(WebhookReceived event, List<String> companies, Request request, String why) {
+    String detail = request.signature() == null ? "no X-Twilio-Signature" : why;
+    UnroutableWebhook rejection = rejection(event, UnroutableReason.SIGNATURE_INVALID, detail);
+    rejection.setCompanyIds(new ArrayList<>(companies));
+    recordRejected(rejection, request.source());
+    log.warn("Rejected {} webhook from {}: {}", event.getKind(), request.source(), detail);
     return IntakeResult.error(403, "Forbidden", IntakeResult.Outcome.REJECTED);
   }
 

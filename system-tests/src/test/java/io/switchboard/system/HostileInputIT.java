@@ -65,19 +65,21 @@ class HostileInputIT {
     assertThat(missingSid.statusCode()).isEqualTo(400);
     assertThat(missingSid.body()).isEqualTo("Missing required field CallSid");
     TopicTables.sleep(500);
-    var records = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_UNROUTABLE).stream()
+    var records = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_REJECTED).stream()
         .map(r -> r.value()).filter(u -> u != null && callSid.equals(u.getEvent().getCallSid())).toList();
     assertThat(records).extracting(u -> u.getReason().name() + ": " + u.getDetail())
         .containsExactly("MALFORMED: missing field To");
   }
 
   @Test
-  void shouldAnswerDestinationsThatAreNotPhoneNumbersWithNotConfigured() throws Exception {
+  void shouldAnswerSignedWebhooksForDestinationsThatAreNotPhoneNumbersWithNotConfigured() throws Exception {
     for (String to : List.of("client:alice", "sip:alice@example.sip.twilio.com", "not a number", "☎️ +1 555")) {
-      HttpResponse<String> response = Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
-          form("CallSid", sid(), "To", to, "From", "+15557654321", "AccountSid", ACCOUNT), null);
-      assertThat(response.statusCode()).as(to).isEqualTo(200);
-      assertThat(response.body()).as(to).contains("this number is not configured");
+      var call = form("CallSid", sid(), "To", to, "From", "+15557654321", "AccountSid", ACCOUNT);
+      HttpResponse<String> signed = Webhooks.post(services.ingressUrl(), "/api/twilio/voice", call, TOKEN);
+      HttpResponse<String> unsigned = Webhooks.post(services.ingressUrl(), "/api/twilio/voice", call, null);
+      assertThat(signed.statusCode()).as(to).isEqualTo(200);
+      assertThat(signed.body()).as(to).contains("this number is not configured");
+      assertThat(unsigned.statusCode()).as(to).isEqualTo(403);
     }
   }
 
@@ -95,7 +97,7 @@ class HostileInputIT {
     assertThat(replayedOnOtherBody.statusCode()).isEqualTo(403);
     assertThat(replayedOnOtherBody.body()).isEqualTo("Forbidden");
     TopicTables.sleep(500);
-    var audit = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_UNROUTABLE).stream()
+    var audit = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_REJECTED).stream()
         .map(r -> r.value()).filter(u -> u != null && call.get("CallSid").get(0).equals(u.getEvent().getCallSid()))
         .toList();
     assertThat(audit).hasSize(3).allSatisfy(record -> {

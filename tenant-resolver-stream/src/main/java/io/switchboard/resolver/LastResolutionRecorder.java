@@ -1,5 +1,6 @@
 package io.switchboard.resolver;
 
+import io.switchboard.schemas.events.UnroutableReason;
 import io.switchboard.schemas.events.WebhookReceived;
 import io.switchboard.schemas.tenants.NumberResolution;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -7,7 +8,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Remembers, per number, what its last webhook resolved to, for operators' explain queries. */
+/**
+ * Remembers, per claimed number, what its last webhook resolved to, for operators' explain queries.
+ * Numbers nobody claims leave no entry: anyone can name any number, and the store would grow
+ * without bound.
+ */
 final class LastResolutionRecorder implements Processor<String, Resolution, Void, Void> {
 
   static final String STORE = "last-resolutions";
@@ -25,6 +30,9 @@ final class LastResolutionRecorder implements Processor<String, Resolution, Void
       return;
     }
     Resolution resolution = record.value();
+    if (!resolution.isResolved() && resolution.unroutable().getReason() == UnroutableReason.NO_COMPANY) {
+      return;
+    }
     WebhookReceived event = resolution.isResolved() ? resolution.resolved().getEvent()
         : resolution.unroutable().getEvent();
     NumberResolution.Builder entry = NumberResolution.newBuilder()

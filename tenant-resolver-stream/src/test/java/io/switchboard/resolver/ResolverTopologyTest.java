@@ -163,6 +163,20 @@ class ResolverTopologyTest {
   }
 
   @Test
+  void shouldKeepNothingPerNumberForNumbersNobodyClaims() {
+    for (int i = 0; i < 50; i++) {
+      String number = String.format("+1555222%04d", i);
+      webhooks.pipeInput(number, unsignedCall("CA" + i, ACME_SID, number), T0);
+    }
+
+    assertThat(unroutable.readValuesToList()).hasSize(50);
+    var last = driver.<String, Object>getKeyValueStore(ResolverTopology.LAST_RESOLUTION_STORE);
+    try (var all = last.all()) {
+      assertThat(all.hasNext()).as("entries kept for unclaimed numbers").isFalse();
+    }
+  }
+
+  @Test
   void shouldRouteAfterTheConfigArrivesBetweenTwoWebhooks() {
     webhooks.pipeInput("+15551110001", unsignedCall("CA1", ACME_SID, "+15551110001"), T0);
     configs.pipeInput(ACME, company(ACME, ACME_SID, RoutingMode.FORWARD, active("+15551110001")), T0.plusSeconds(1));

@@ -143,6 +143,8 @@ public class TwilioWebhookController {
   private ResponseEntity<String> receive(WebhookKind kind, HttpServletRequest request, String companyId, String eventId)
       throws IOException {
     if (!isForm(request.getContentType())) {
+      intake.rejectMalformed(kind, publicUrl(request), "content type " + request.getContentType(),
+          request.getRemoteAddr());
       return plain(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Expected application/x-www-form-urlencoded");
     }
     boolean needsContext = kind != WebhookKind.VOICE && kind != WebhookKind.SMS && kind != WebhookKind.CALL_STATUS;
@@ -153,14 +155,18 @@ public class TwilioWebhookController {
     try {
       params = readForm(request);
     } catch (IllegalArgumentException e) {
-      intake.rejectMalformed(kind, publicUrl(request), "malformed form body: " + e.getMessage());
+      intake.rejectMalformed(kind, publicUrl(request), "malformed form body: " + e.getMessage(),
+          request.getRemoteAddr());
       return plain(HttpStatus.BAD_REQUEST, "Malformed form body: " + e.getMessage());
     }
     if (params == null) {
+      intake.rejectMalformed(kind, publicUrl(request), "body larger than " + props.maxBodyBytes() + " bytes",
+          request.getRemoteAddr());
       return plain(HttpStatus.CONTENT_TOO_LARGE, "Body larger than " + props.maxBodyBytes() + " bytes");
     }
     IntakeResult result = intake.receive(new WebhookIntake.Request(kind, publicUrl(request), params,
-        request.getHeader(SIGNATURE_HEADER), request.getHeader(IDEMPOTENCY_HEADER), companyId, eventId));
+        request.getHeader(SIGNATURE_HEADER), request.getHeader(IDEMPOTENCY_HEADER), companyId, eventId,
+        request.getRemoteAddr()));
     if (result.twiml()) {
       return ResponseEntity.status(result.status()).contentType(MediaType.APPLICATION_XML).body(result.body());
     }

@@ -33,7 +33,7 @@ public final class EventPublisher implements AutoCloseable {
 
   public EventPublisher(KafkaClients clients, Duration ackTimeout) {
     this.webhooks = clients.valueSerializer(Topics.WEBHOOKS);
-    this.rejected = clients.valueSerializer(Topics.WEBHOOKS_UNROUTABLE);
+    this.rejected = clients.valueSerializer(Topics.WEBHOOKS_REJECTED);
     this.callEvents = clients.valueSerializer(Topics.CALL_EVENTS);
     this.deferrals = clients.valueSerializer(Topics.DEFERRALS);
     this.producer = clients.producer("ingress", new StringSerializer(), new ByteArraySerializer());
@@ -61,10 +61,10 @@ public final class EventPublisher implements AutoCloseable {
     }
   }
 
-  /** Records a webhook refused at the edge (forged or missing signature), without waiting. */
+  /** Records a webhook refused at the edge (forged or missing signature, malformed), without waiting. */
   public void recordRejected(UnroutableWebhook rejection) {
     try {
-      producer.send(record(Topics.WEBHOOKS_UNROUTABLE.name(), rejection.getEvent().getTenantNumber(), rejected,
+      producer.send(record(Topics.WEBHOOKS_REJECTED.name(), rejection.getEvent().getTenantNumber(), rejected,
           rejection), (metadata, error) -> {
             if (error != null) {
               log.error("Could not record rejected webhook {}: {}", rejection.getEvent().getEventId(),

@@ -42,6 +42,15 @@ public final class Topics {
       "twilio.webhooks.unroutable", Serdes.String(), UnroutableWebhook.class,
       TopicPolicy.delete(COPARTITIONED, Duration.ofDays(30)));
 
+  /**
+   * Webhooks refused at the edge (no valid signature, malformed), with the reason: an audit trail kept
+   * apart from the main topics and for a short time, written at a bounded rate per source. Key: the
+   * number the request named, as sent.
+   */
+  public static final Topic<String, UnroutableWebhook> WEBHOOKS_REJECTED = new Topic<>(
+      "twilio.webhooks.rejected", Serdes.String(), UnroutableWebhook.class,
+      TopicPolicy.delete(COPARTITIONED, Duration.ofDays(3)));
+
   /** TwiML answers the ingress waits for. Key: event id. */
   public static final Topic<String, TwimlReply> REPLIES = new Topic<>(
       "switchboard.replies", Serdes.String(), TwimlReply.class,
@@ -100,7 +109,7 @@ public final class Topics {
 
   /** Every topic, in the order they are created. */
   public static final List<Topic<?, ?>> ALL = List.of(
-      WEBHOOKS, WEBHOOKS_RESOLVED, WEBHOOKS_UNROUTABLE, REPLIES, COMPANY_CONFIG, NUMBER_CLAIMS,
+      WEBHOOKS, WEBHOOKS_RESOLVED, WEBHOOKS_UNROUTABLE, WEBHOOKS_REJECTED, REPLIES, COMPANY_CONFIG, NUMBER_CLAIMS,
       PHONE_ROUTES, TENANT_HEALTH, CALL_EVENTS, DEFERRALS, SIDE_EFFECTS, SIDE_EFFECT_OUTCOMES, ALERTS,
       WEBHOOKS_DLT, WEBHOOKS_RESOLVED_DLT, WEBHOOKS_UNROUTABLE_DLT, COMPANY_CONFIG_DLT, SIDE_EFFECTS_DLT);
 
