@@ -101,13 +101,19 @@ class WalkingSkeletonIT {
   }
 
   @Test
-  void shouldAnswerNotConfiguredForANumberNoCompanyOwns() throws Exception {
+  void shouldAnswerNotConfiguredForANumberNoCompanyOwnsWhenTheNamedAccountSignedIt() throws Exception {
+    Company company = Company.create("voicemail");
+    company.insert();
+    awaitRoutes(company.primary());
     String callSid = callSid();
     String unowned = "+1555" + (3_000_000 + ThreadLocalRandom.current().nextInt(999_999));
 
+    HttpResponse<String> unsigned = Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
+        Webhooks.voiceCall(company.accountSid, callSid(), "+15557654321", unowned), null);
     HttpResponse<String> response = Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
-        Webhooks.voiceCall("AC" + "f".repeat(32), callSid, "+15557654321", unowned), null);
+        Webhooks.voiceCall(company.accountSid, callSid, "+15557654321", unowned), company.authToken);
 
+    assertThat(unsigned.statusCode()).isEqualTo(403);
     assertThat(response.statusCode()).isEqualTo(200);
     XmlAssert.assertThat(response.body()).and("""
             <Response>

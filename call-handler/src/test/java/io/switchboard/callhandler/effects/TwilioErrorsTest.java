@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import io.switchboard.domain.crypto.CredentialException;
+import io.switchboard.domain.twilio.CompanyNotKnownException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -28,6 +29,11 @@ class TwilioErrorsTest {
     assertThat(TwilioErrors.retriable(apiError("Authenticate", 20003, 401))).isFalse();
     assertThat(TwilioErrors.retriable(apiError("not a number", 21211, 400))).isFalse();
     assertThat(TwilioErrors.retriable(new CredentialException("does not decrypt"))).isFalse();
+  }
+
+  @Test
+  void shouldRetryAnEffectWhoseCompanyConfigHasNotArrivedYet() {
+    assertThat(TwilioErrors.retriable(new CompanyNotKnownException("just-created"))).isTrue();
   }
 
   @Test

@@ -22,11 +22,15 @@ public final class TenantClients {
   /**
    * The client acting as {@code companyId}'s own Twilio account.
    *
+   * @throws CompanyNotKnownException when no config of the company is known yet (transient)
    * @throws IllegalArgumentException when the config is not that company's, or it has no credentials
    */
   public TwilioRestClient forCompany(String companyId, CompanyConfig config) {
-    if (config == null || !companyId.equals(config.getCompanyId())) {
-      throw new IllegalArgumentException("no config of company " + companyId + " to act with");
+    if (config == null) {
+      throw new CompanyNotKnownException(companyId);
+    }
+    if (!companyId.equals(config.getCompanyId())) {
+      throw new IllegalArgumentException("the config given is not company " + companyId + "'s");
     }
     if (config.getAuthToken() == null || config.getRouting().getAccountSid() == null) {
       throw new IllegalArgumentException("company " + companyId + " has no Twilio credentials");

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -68,5 +69,12 @@ class TenantClientsPropertyTest {
         .setAuthToken(cipher.encrypt(encryptedFor, new Secret(token)))
         .setMirroredAt(Instant.EPOCH)
         .build();
+  }
+
+  @Test
+  void shouldTellAConfigNotYetKnownFromAConfigOfAnotherCompany() {
+    TenantClients clients = new TenantClients(cipher, new TwilioClientFactory(TwilioApiTarget.standIn("http://127.0.0.1:1")));
+
+    assertThatThrownBy(() -> clients.forCompany("just-created", null)).isInstanceOf(CompanyNotKnownException.class);
   }
 }
