@@ -69,12 +69,12 @@ public class IngressGatewayApplication {
   }
 
   @Bean
-  SignatureVerifier signatureVerifier() {
-    return new SignatureVerifier();
+  WebhookAuthenticator webhookAuthenticator(TenantDirectory directory) {
+    return new WebhookAuthenticator(directory);
   }
 
   @Bean
-  WebhookIntake webhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
+  WebhookIntake webhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, WebhookAuthenticator authenticator,
       EventPublisher publisher, ReplyWaiter replies, IngressProperties props,
       TopicReplica<CompanyConfig> loadedReplica, MeterRegistry meters) {
     if (props.skipSignatureValidation()) {
@@ -86,7 +86,7 @@ public class IngressGatewayApplication {
           *  webhooks as any company. Never run this configuration in production. *
           ************************************************************************""");
     }
-    return new WebhookIntake(phoneNumbers, directory, verifier, publisher, replies, props.replyBudget(),
+    return new WebhookIntake(phoneNumbers, directory, authenticator, publisher, replies, props.replyBudget(),
         Clock.systemUTC(), props.skipSignatureValidation(), new IngressMetrics(meters),
         new RejectionLimiter(REJECTIONS_BURST, REJECTIONS_PER_MINUTE, REJECTION_SOURCES));
   }

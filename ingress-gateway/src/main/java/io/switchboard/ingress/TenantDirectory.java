@@ -2,6 +2,7 @@ package io.switchboard.ingress;
 
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
+import io.switchboard.schemas.common.EncryptedSecret;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.PhoneNumberEntry;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * The ingress's read-only view of tenant credentials, kept from {@code tenants.company-config}:
@@ -27,17 +29,24 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
   /** A token that was replaced, still accepted until the rotation window closes. */
   private record Retired(Secret token, Instant until) {}
 
-  private final CredentialCipher cipher;
+  /** A decrypted token and the ciphertext it came from, so that a stale entry is never used. */
+  private record Decrypted(EncryptedSecret source, Secret token) {}
+
+  private final BiFunction<String, EncryptedSecret, Secret> decrypt;
   private final Duration rotationWindow;
   private final Clock clock;
   private final Map<String, Retired> retired = new ConcurrentHashMap<>();
   private final Map<String, CompanyConfig> companies = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> companiesByNumber = new ConcurrentHashMap<>();
-  private final Map<String, Secret> tokens = new ConcurrentHashMap<>();
+  private final Map<String, Decrypted> tokens = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> companiesByAccount = new ConcurrentHashMap<>();
 
   public TenantDirectory(CredentialCipher cipher, Duration rotationWindow, Clock clock) {
-    this.cipher = cipher;
+    this(cipher::decrypt, rotationWindow, clock);
+  }
+
+  TenantDirectory(BiFunction<String, EncryptedSecret, Secret> decrypt, Duration rotationWindow, Clock clock) {
+    this.decrypt = decrypt;
     this.rotationWindow = rotationWindow;
     this.clock = clock;
   }
@@ -46,7 +55,9 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
   @Override
   public synchronized void accept(String companyId, CompanyConfig config) {
     CompanyConfig previous = config == null ? companies.remove(companyId) : companies.put(companyId, config);
-    Secret previousToken = tokens.remove(companyId);
+    Decrypted cached = tokens.remove(companyId);
+    Secret previousToken = cached != null && previous != null && cached.source().equals(previous.getAuthToken())
+        ? cached.token() : null;
     if (previousToken == null && previous != null && previous.getAuthToken() != null) {
       previousToken = decryptQuietly(companyId, previous);
     }
@@ -99,13 +110,26 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
     return Optional.ofNullable(companies.get(companyId));
   }
 
-  /** The company's Auth Token, when it has one that decrypts. */
+  /**
+   * The Auth Token of the company's current config, decrypted once and then kept. The kept token is
+   * checked against the current config's ciphertext on every read, so a rotation that lands while
+   * a token is being decrypted can never leave the old token in place of the new one.
+   *
+   * @throws io.switchboard.domain.crypto.CredentialException when the stored token does not decrypt
+   */
   public Optional<Secret> authToken(String companyId) {
     CompanyConfig config = companies.get(companyId);
     if (config == null || config.getAuthToken() == null) {
       return Optional.empty();
     }
-    return Optional.of(tokens.computeIfAbsent(companyId, id -> cipher.decrypt(id, config.getAuthToken())));
+    EncryptedSecret source = config.getAuthToken();
+    Decrypted cached = tokens.get(companyId);
+    if (cached != null && (cached.source() == source || cached.source().equals(source))) {
+      return Optional.of(cached.token());
+    }
+    Secret token = decrypt.apply(companyId, source);
+    tokens.put(companyId, new Decrypted(source, token));
+    return Optional.of(token);
   }
 
   /** The token the company used before its last change, while the rotation window is open. */
@@ -123,7 +147,7 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
 
   private Secret decryptQuietly(String companyId, CompanyConfig config) {
     try {
-      return cipher.decrypt(companyId, config.getAuthToken());
+      return decrypt.apply(companyId, config.getAuthToken());
     } catch (RuntimeException e) {
       return null;
     }

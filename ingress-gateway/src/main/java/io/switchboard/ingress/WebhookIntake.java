@@ -4,8 +4,6 @@ import com.twilio.twiml.MessagingResponse;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Pause;
 import com.twilio.twiml.voice.Say;
-import io.switchboard.domain.crypto.CredentialException;
-import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.domain.phone.TenantAddress;
 import io.switchboard.ingress.kafka.EventPublisher;
@@ -72,7 +70,7 @@ public final class WebhookIntake {
 
   private final PhoneNumbers phoneNumbers;
   private final TenantDirectory directory;
-  private final SignatureVerifier verifier;
+  private final WebhookAuthenticator authenticator;
   private final EventPublisher publisher;
   private final ReplyWaiter replies;
   private final Duration replyBudget;
@@ -83,7 +81,7 @@ public final class WebhookIntake {
   private final IngressMetrics metrics;
 
   /** @param skipValidation accept unsigned webhooks: only for a local demo, refused in production */
-  public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, SignatureVerifier verifier,
+  public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, WebhookAuthenticator authenticator,
       EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock, boolean skipValidation,
       IngressMetrics metrics, RejectionLimiter rejections) {
     this.skipValidation = skipValidation;
@@ -91,7 +89,7 @@ public final class WebhookIntake {
     this.rejections = rejections;
     this.phoneNumbers = phoneNumbers;
     this.directory = directory;
-    this.verifier = verifier;
+    this.authenticator = authenticator;
     this.publisher = publisher;
     this.replies = replies;
     this.replyBudget = replyBudget;
@@ -100,8 +98,12 @@ public final class WebhookIntake {
   }
 
   /** A request Twilio made: what it called, what it sent, and its signature and retry token. */
-  public record Request(WebhookKind kind, String publicUrl, Map<String, List<String>> params, String signature,
-      String idempotencyToken, String callbackCompanyId, String callbackEventId, String source) {}
+  /**
+   * A request Twilio made. {@code params} are its form fields, or a JSON body's top-level fields;
+   * {@code jsonBody} is that body as received (what its signature covers), null for a form.
+   */
+  public record Request(WebhookKind kind, String publicUrl, Map<String, List<String>> params, String jsonBody,
+      String signature, String idempotencyToken, String callbackCompanyId, String callbackEventId, String source) {}
 
   public IntakeResult receive(Request request) {
     long began = System.nanoTime();
@@ -237,23 +239,9 @@ public final class WebhookIntake {
       log.warn("SIGNATURE NOT CHECKED for a webhook attributed to company {}: validation is switched off", companyId);
       return true;
     }
-    Optional<Secret> token;
-    try {
-      token = directory.authToken(companyId);
-    } catch (CredentialException e) {
-      log.error("Cannot use the token of company {}: {}", companyId, e.getMessage());
-      token = Optional.empty();
-    }
-    if (token.isPresent() && verifier.verify(token.get(), request.publicUrl(), request.params(), request.signature())) {
-      return true;
-    }
-    Optional<Secret> retired = directory.retiredToken(companyId);
-    if (retired.isPresent() && verifier.verify(retired.get(), request.publicUrl(), request.params(),
-        request.signature())) {
-      log.info("Webhook for company {} signed with its previous token, accepted within the rotation window", companyId);
-      return true;
-    }
-    return false;
+    return authenticator.signedBy(companyId, request.jsonBody() == null
+        ? WebhookAuthenticator.Signed.form(request.publicUrl(), request.params(), request.signature())
+        : WebhookAuthenticator.Signed.json(request.publicUrl(), request.jsonBody(), request.signature()));
   }
 
   /** 403 with no detail for the caller; the audit record names the companies and the reason, never a token. */

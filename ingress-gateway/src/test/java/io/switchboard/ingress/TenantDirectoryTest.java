@@ -51,6 +51,26 @@ class TenantDirectoryTest {
   }
 
   @Test
+  void shouldNeverKeepTheOldTokenWhenARotationLandsWhileItIsBeingDecrypted() {
+    AtomicReference<TenantDirectory> racing = new AtomicReference<>();
+    AtomicReference<Boolean> rotated = new AtomicReference<>(false);
+    TenantDirectory directory = new TenantDirectory((id, encrypted) -> {
+      Secret token = cipher.decrypt(id, encrypted);
+      if (!rotated.getAndSet(true)) {
+        // The new token's config arrives after the config was read, before the token is kept.
+        racing.get().accept("acme", company("acme", "token-2", "+15551230001"));
+      }
+      return token;
+    }, Duration.ofMinutes(10), clock);
+    racing.set(directory);
+    directory.accept("acme", company("acme", "token-1", "+15551230001"));
+
+    directory.authToken("acme");
+
+    assertThat(directory.authToken("acme")).hasValueSatisfying(t -> assertThat(t.reveal()).isEqualTo("token-2"));
+  }
+
+  @Test
   void shouldForgetTheNumbersOfADeletedCompany() {
     directory.accept("acme", company("acme", "token-1", "+15551230001"));
     directory.accept("acme", null);

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.crypto.Secret;
+import io.switchboard.domain.crypto.TokenDocuments;
+import io.switchboard.domain.twilio.TwilioSignatures;
 import io.switchboard.local.SwitchboardServices;
 import io.switchboard.local.twilio.TwilioSigner;
 import io.switchboard.schemas.events.UnroutableWebhook;
@@ -150,6 +154,92 @@ class EdgeSecurityIT {
             .map(UnroutableWebhook::getDetail).toList())
             .anySatisfy(d -> assertThat(d).startsWith("content type"))
             .anySatisfy(d -> assertThat(d).startsWith("body larger than")));
+  }
+
+  @Test
+  void shouldAcceptAJsonWebhookSignedWithItsBodyHash() throws Exception {
+    String callSid = sid();
+    String body = "{\"AccountSid\":\"" + ACCOUNT + "\",\"CallSid\":\"" + callSid + "\",\"To\":\"" + claimed
+        + "\",\"From\":\"+15557654321\",\"CallStatus\":\"ringing\",\"Direction\":\"inbound\"}";
+    String signedUrl = url + "?bodySHA256=" + TwilioSignatures.sha256Hex(body);
+
+    HttpResponse<String> signed = postJson(signedUrl, body, TwilioSigner.sign(TOKEN, signedUrl, Map.of()));
+    HttpResponse<String> tampered = postJson(signedUrl, body.replace("+15557654321", "+15550000002"),
+        TwilioSigner.sign(TOKEN, signedUrl, Map.of()));
+
+    assertThat(signed.statusCode()).as(signed.body()).isEqualTo(200);
+    assertThat(signed.body()).contains("<Response");
+    assertThat(tampered.statusCode()).isEqualTo(403);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !onWebhooks(callSid).isEmpty());
+  }
+
+  @Test
+  void shouldAcceptAWhisperSignedWithTheRetiredTokenDuringARotation() throws Exception {
+    String number = "+1555303" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+    String companyId = "rotating-" + number.substring(1);
+    String oldToken = "1".repeat(32);
+    String newToken = "2".repeat(32);
+    String account = "AC" + "1".repeat(32);
+    try (MongoClient mongo = MongoClients.create(SharedStack.stack().mongoUri())) {
+      var companies = mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies");
+      companies.insertOne(new Document("_id", companyId).append("twilioConfig", new Document("accountSid", account)
+          .append("authToken", oldToken).append("phoneNumber", number).append("callRoutingMode", "forward")
+          .append("forwardNumber", "+15559876543").append("whisperMessage", "Call from Switchboard")));
+      await().atMost(Duration.ofSeconds(30)).until(() ->
+          post(Webhooks.voiceCall(account, sid(), "+15557654321", number), oldToken, null).statusCode() == 200);
+      companies.updateOne(new Document("_id", companyId),
+          new Document("$set", new Document("twilioConfig.authToken", newToken)));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        post(Webhooks.voiceCall(account, sid(), "+15557654321", number), newToken, null).statusCode() == 200);
+    String whisperUrl = services.ingressUrl() + "/api/twilio/whisper?companyId=" + companyId;
+    Map<String, List<String>> whisper = Map.of("CallSid", List.of(sid()), "AccountSid", List.of(account));
+
+    HttpResponse<String> withRetired = postForm(whisperUrl, whisper, oldToken);
+    HttpResponse<String> withOther = postForm(whisperUrl, whisper, "3".repeat(32));
+
+    assertThat(withRetired.statusCode()).as(withRetired.body()).isEqualTo(200);
+    assertThat(withRetired.body()).contains("Call from Switchboard");
+    assertThat(withOther.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void shouldRefuseACallbackForACompanyWhoseTokenDoesNotDecryptWithoutAServerError() throws Exception {
+    String companyId = "undecryptable-" + sid();
+    CredentialCipher foreign = CredentialCipher.fromKeysetJson(CredentialCipher.generateKeysetJson());
+    try (MongoClient mongo = MongoClients.create(SharedStack.stack().mongoUri())) {
+      mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id",
+          companyId).append("twilioConfig", new Document("accountSid", "AC" + "4".repeat(32))
+          .append("authToken", TokenDocuments.toDocument(foreign.encrypt(companyId, new Secret("4".repeat(32)))))
+          .append("phoneNumber", "+1555202" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000)))
+          .append("callRoutingMode", "voicemail")));
+    }
+    String whisperUrl = services.ingressUrl() + "/api/twilio/whisper?companyId=" + companyId;
+    String deferredUrl = services.ingressUrl() + "/api/twilio/deferred-twiml?companyId=" + companyId + "&eventId=e1";
+    Map<String, List<String>> form = Map.of("CallSid", List.of(sid()));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(postForm(whisperUrl, form, "4".repeat(32)).statusCode()).isEqualTo(403);
+      assertThat(postForm(deferredUrl, form, "4".repeat(32)).statusCode()).isEqualTo(403);
+    });
+  }
+
+  private static HttpResponse<String> postForm(String target, Map<String, List<String>> form, String token)
+      throws Exception {
+    String body = form.entrySet().stream()
+        .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
+        .collect(Collectors.joining("&"));
+    return HTTP.send(HttpRequest.newBuilder(URI.create(target))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-Twilio-Signature", TwilioSigner.sign(token, target, form))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> postJson(String target, String body, String signature) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(target))
+        .header("Content-Type", "application/json")
+        .header("X-Twilio-Signature", signature)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static List<UnroutableWebhook> awaitRejections(String callSid, int count) {

@@ -2,11 +2,10 @@ package io.switchboard.ingress.http;
 
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Say;
-import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.twilio.TwimlXml;
 import io.switchboard.ingress.IngressProperties;
 import io.switchboard.ingress.IntakeResult;
-import io.switchboard.ingress.SignatureVerifier;
+import io.switchboard.ingress.WebhookAuthenticator;
 import io.switchboard.ingress.TenantDirectory;
 import io.switchboard.ingress.WebhookIntake;
 import io.switchboard.ingress.kafka.ReplyWaiter;
@@ -15,9 +14,9 @@ import io.switchboard.schemas.common.CallbackPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,15 +35,15 @@ public class TwilioWebhookController {
   private final WebhookIntake intake;
   private final ReplyWaiter replies;
   private final TenantDirectory directory;
-  private final SignatureVerifier verifier;
+  private final WebhookAuthenticator authenticator;
   private final IngressProperties props;
 
-  public TwilioWebhookController(WebhookIntake intake, TenantDirectory directory, SignatureVerifier verifier,
+  public TwilioWebhookController(WebhookIntake intake, TenantDirectory directory, WebhookAuthenticator authenticator,
       IngressProperties props, ReplyWaiter replies) {
     this.intake = intake;
     this.replies = replies;
     this.directory = directory;
-    this.verifier = verifier;
+    this.authenticator = authenticator;
     this.props = props;
   }
 
@@ -101,9 +100,8 @@ public class TwilioWebhookController {
     if (blank(companyId)) {
       return plain(HttpStatus.BAD_REQUEST, "Callback URL must carry companyId");
     }
-    Optional<Secret> token = directory.authToken(companyId);
-    if (token.isEmpty()
-        || !verifier.verify(token.get(), publicUrl(request), params, request.getHeader(SIGNATURE_HEADER))) {
+    if (!authenticator.signedBy(companyId, WebhookAuthenticator.Signed.form(publicUrl(request), params,
+        request.getHeader(SIGNATURE_HEADER)))) {
       return plain(HttpStatus.FORBIDDEN, "Forbidden");
     }
     String message = directory.company(companyId).map(c -> c.getRouting().getWhisperMessage()).orElse(null);
@@ -129,9 +127,8 @@ public class TwilioWebhookController {
     if (blank(companyId) || blank(eventId)) {
       return plain(HttpStatus.BAD_REQUEST, "Callback URL must carry companyId and eventId");
     }
-    Optional<Secret> token = directory.authToken(companyId);
-    if (token.isEmpty()
-        || !verifier.verify(token.get(), publicUrl(request), params, request.getHeader(SIGNATURE_HEADER))) {
+    if (!authenticator.signedBy(companyId, WebhookAuthenticator.Signed.form(publicUrl(request), params,
+        request.getHeader(SIGNATURE_HEADER)))) {
       return plain(HttpStatus.FORBIDDEN, "Forbidden");
     }
     return replies.longReply(eventId)
@@ -142,29 +139,38 @@ public class TwilioWebhookController {
 
   private ResponseEntity<String> receive(WebhookKind kind, HttpServletRequest request, String companyId, String eventId)
       throws IOException {
-    if (!isForm(request.getContentType())) {
+    boolean json = isJson(request.getContentType());
+    if (!json && !isForm(request.getContentType())) {
       intake.rejectMalformed(kind, publicUrl(request), "content type " + request.getContentType(),
           request.getRemoteAddr());
-      return plain(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Expected application/x-www-form-urlencoded");
+      return plain(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          "Expected application/x-www-form-urlencoded, or application/json signed with bodySHA256");
     }
     boolean needsContext = kind != WebhookKind.VOICE && kind != WebhookKind.SMS && kind != WebhookKind.CALL_STATUS;
     if ((needsContext || companyId != null) && (blank(companyId) || blank(eventId))) {
       return plain(HttpStatus.BAD_REQUEST, "Callback URL must carry companyId and eventId");
     }
     Map<String, List<String>> params;
+    String jsonBody = null;
     try {
-      params = readForm(request);
+      if (json) {
+        jsonBody = readText(request);
+        params = jsonBody == null ? null : JsonBody.fields(jsonBody);
+      } else {
+        params = readForm(request);
+      }
     } catch (IllegalArgumentException e) {
-      intake.rejectMalformed(kind, publicUrl(request), "malformed form body: " + e.getMessage(),
+      String what = json ? "JSON" : "form";
+      intake.rejectMalformed(kind, publicUrl(request), "malformed " + what + " body: " + e.getMessage(),
           request.getRemoteAddr());
-      return plain(HttpStatus.BAD_REQUEST, "Malformed form body: " + e.getMessage());
+      return plain(HttpStatus.BAD_REQUEST, "Malformed " + what + " body: " + e.getMessage());
     }
     if (params == null) {
       intake.rejectMalformed(kind, publicUrl(request), "body larger than " + props.maxBodyBytes() + " bytes",
           request.getRemoteAddr());
       return plain(HttpStatus.CONTENT_TOO_LARGE, "Body larger than " + props.maxBodyBytes() + " bytes");
     }
-    IntakeResult result = intake.receive(new WebhookIntake.Request(kind, publicUrl(request), params,
+    IntakeResult result = intake.receive(new WebhookIntake.Request(kind, publicUrl(request), params, jsonBody,
         request.getHeader(SIGNATURE_HEADER), request.getHeader(IDEMPOTENCY_HEADER), companyId, eventId,
         request.getRemoteAddr()));
     if (result.twiml()) {
@@ -188,8 +194,19 @@ public class TwilioWebhookController {
     if (query == null) {
       return null;
     }
-    List<String> values = FormBody.parse(query.getBytes(java.nio.charset.StandardCharsets.UTF_8)).get(name);
+    List<String> values = FormBody.parse(query.getBytes(StandardCharsets.UTF_8)).get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** The body as UTF-8 text, or null when it is larger than the limit. */
+  private String readText(HttpServletRequest request) throws IOException {
+    if (request.getContentLengthLong() > props.maxBodyBytes()) {
+      return null;
+    }
+    try (InputStream in = request.getInputStream()) {
+      byte[] body = in.readNBytes(props.maxBodyBytes() + 1);
+      return body.length > props.maxBodyBytes() ? null : new String(body, StandardCharsets.UTF_8);
+    }
   }
 
   /** The body's form fields, or null when it is larger than the limit. */
@@ -214,6 +231,10 @@ public class TwilioWebhookController {
 
   private static boolean blank(String value) {
     return value == null || value.isBlank();
+  }
+
+  private static boolean isJson(String contentType) {
+    return contentType != null && contentType.toLowerCase().startsWith(MediaType.APPLICATION_JSON_VALUE);
   }
 
   private static boolean isForm(String contentType) {
