@@ -72,7 +72,7 @@ class ComposeFileTest {
 
     assertThat(problems.keySet()).containsExactlyInAnyOrder("company-admin", "config-mirror", "call-handler",
         "ingress-gateway");
-    assertThat(problems.get("company-admin").toString()).contains("JwtProperties").contains("jwtPublicKey");
+    assertThat(problems.get("company-admin").toString()).contains("JwtProperties").contains("jwt-public-key");
     assertThat(problems.get("config-mirror").toString()).contains("MirrorProperties").contains("mongoUri");
     assertThat(problems.get("ingress-gateway").toString()).contains("credential-keyset");
   }
