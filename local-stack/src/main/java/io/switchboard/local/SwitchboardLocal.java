@@ -71,7 +71,7 @@ public final class SwitchboardLocal implements Callable<Integer> {
       services = SwitchboardServices.start(stack, publicBaseUrl, overrides);
       demo.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
       awaitRoutes(stack.kafkaClients(), Set.of(demo.numbers().get(0), demo.numbers().get(1), "+15551234567"));
-      writeEndpoints(stack);
+      writeEndpoints(stack, services);
       printWelcome(stack, services, demo);
       SwitchboardServices running = services;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -92,11 +92,11 @@ public final class SwitchboardLocal implements Callable<Integer> {
   }
 
   /** Where the operator commands find this stack when given no cluster (see ClusterOptions). */
-  private static void writeEndpoints(LocalStack stack) throws java.io.IOException {
+  private static void writeEndpoints(LocalStack stack, SwitchboardServices services) throws java.io.IOException {
     Path file = Path.of(".switchboard-local", "endpoints.properties");
     Files.createDirectories(file.getParent());
     Files.writeString(file, "bootstrap.servers=" + stack.bootstrapServers() + "\nregistry.url=" + stack.registryUrl()
-        + "\n");
+        + "\nadmin.token=" + services.tokens().adminToken(Duration.ofHours(12)) + "\n");
   }
 
   private static void awaitRoutes(KafkaClients clients, Set<String> numbers) {
@@ -143,7 +143,8 @@ public final class SwitchboardLocal implements Callable<Integer> {
     System.out.println("Demo company " + demo.name() + " (" + demo.companyId() + "), routing mode forward to "
         + demo.forwardNumber() + ", numbers " + demo.numbers() + " and legacy " + demo.legacyNumber());
     System.out.println("Diagnostics: ./switchboard explain " + demo.numbers().get(0) + " --resolver-url "
-        + services.resolverUrl() + "   (or GET " + services.resolverUrl() + "/api/admin/numbers/{number})");
+        + services.resolverUrl() + "   (or GET " + services.resolverUrl()
+        + "/api/admin/numbers/{number} with the admin token below)");
     System.out.println("Company API: " + services.adminUrl() + "/api/companies/" + demo.companyId()
         + "/twilio/config  (Authorization: Bearer <token>)");
     System.out.println("  demo admin token (valid 12 h): " + services.tokens().adminToken(java.time.Duration.ofHours(12)));

@@ -68,7 +68,8 @@ public final class SwitchboardServices implements AutoCloseable {
     try {
       services.run(ConfigMirrorApplication::builder, common, Map.of("server.port", services.mirrorPort));
       services.run(TenantResolverApplication::builder, common, Map.of("server.port", services.resolverPort,
-          "switchboard.resolver.advertised-host-port", "127.0.0.1:" + services.resolverPort));
+          "switchboard.resolver.advertised-host-port", "127.0.0.1:" + services.resolverPort,
+          "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
       services.run(CallHandlerApplication::builder, common, Map.of("server.port", services.callHandlerPort));
       services.run(IngressGatewayApplication::builder, common, Map.of("server.port", port));
       services.run(HealthMonitorApplication::builder, common, Map.of("server.port", services.healthPort,

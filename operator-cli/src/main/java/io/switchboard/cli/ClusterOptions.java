@@ -32,6 +32,20 @@ final class ClusterOptions {
       + "schema.registry.bearer.token, schema.registry.ssl.truststore.location|password|type")
   Path clientConfig;
 
+  /** A value the local stack in this folder wrote for the commands, or null. */
+  static String localEndpoint(String key) {
+    if (!Files.isRegularFile(LOCAL_ENDPOINTS)) {
+      return null;
+    }
+    Properties local = new Properties();
+    try (Reader reader = Files.newBufferedReader(LOCAL_ENDPOINTS)) {
+      local.load(reader);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + LOCAL_ENDPOINTS + ": " + e.getMessage(), e);
+    }
+    return local.getProperty(key);
+  }
+
   KafkaClients clients() {
     Properties local = new Properties();
     if ((bootstrapServers == null || registryUrl == null) && Files.isRegularFile(LOCAL_ENDPOINTS)) {

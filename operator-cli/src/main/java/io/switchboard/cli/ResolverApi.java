@@ -17,11 +17,14 @@ final class ResolverApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String baseUrl;
+  private final String token;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  ResolverApi(String baseUrl) {
+  /** @param token an admin JWT, or null (the API then answers 401) */
+  ResolverApi(String baseUrl, String token) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.token = token;
   }
 
   /** URLEncoder encodes for forms (space as +); a path segment needs %20, while a literal + is already %2B. */
@@ -36,8 +39,11 @@ final class ResolverApi {
   private JsonNode get(String path) {
     HttpResponse<String> response;
     try {
-      response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10));
+      if (token != null && !token.isBlank()) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
       throw new IllegalStateException("cannot reach the resolver at " + baseUrl + " (is it running? see --resolver-url)", e);
     } catch (IOException e) {
@@ -45,6 +51,10 @@ final class ResolverApi {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+    if (response.statusCode() == 401 || response.statusCode() == 403) {
+      throw new IllegalStateException("resolver answered " + response.statusCode() + ": an admin token is required "
+          + "(--token or SWITCHBOARD_TOKEN; './switchboard keys token --admin' signs one)");
     }
     JsonNode body;
     try {

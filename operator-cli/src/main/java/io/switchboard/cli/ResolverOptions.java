@@ -9,7 +9,11 @@ final class ResolverOptions {
       description = "Base URL of the tenant-resolver-stream diagnostics API (default: ${DEFAULT-VALUE})")
   String resolverUrl;
 
+  @Option(names = "--token", defaultValue = "${SWITCHBOARD_TOKEN}", description = "An admin JWT for the diagnostics "
+      + "API (default: SWITCHBOARD_TOKEN, or the local stack's admin token; './switchboard keys token --admin' signs one)")
+  String token;
+
   ResolverApi api() {
-    return new ResolverApi(resolverUrl);
+    return new ResolverApi(resolverUrl, token != null ? token : ClusterOptions.localEndpoint("admin.token"));
   }
 }

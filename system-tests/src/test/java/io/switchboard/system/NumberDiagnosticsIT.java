@@ -9,6 +9,10 @@ import io.switchboard.local.SwitchboardServices;
 import io.switchboard.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,6 +25,26 @@ import picocli.CommandLine;
 class NumberDiagnosticsIT {
 
   private final SwitchboardServices services = SharedStack.services();
+
+  @Test
+  void shouldServeTheDiagnosticsToAdminsOnly() throws Exception {
+    String conflicts = services.resolverUrl() + "/api/admin/numbers/conflicts";
+    HttpClient http = HttpClient.newHttpClient();
+
+    HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(conflicts)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> companyUser = http.send(HttpRequest.newBuilder(URI.create(conflicts))
+        .header("Authorization", "Bearer " + services.tokens().companyToken("someone", Duration.ofMinutes(5)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> admin = http.send(HttpRequest.newBuilder(URI.create(conflicts))
+        .header("Authorization", "Bearer " + services.tokens().adminToken(Duration.ofMinutes(5)))
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(companyUser.statusCode()).isEqualTo(403);
+    assertThat(admin.statusCode()).isEqualTo(200);
+    assertThat(Probes.readiness(services.resolverUrl()).statusCode()).isEqualTo(200);
+  }
 
   @Test
   void shouldExplainOwnerFieldConflictAndLastWebhookOfANumber() throws Exception {
@@ -63,7 +87,7 @@ class NumberDiagnosticsIT {
     StringWriter err = new StringWriter();
     CommandLine cli = SwitchboardCli.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()));
 
-    int code = cli.execute("explain", "not-a-number", "--resolver-url", services.resolverUrl());
+    int code = cli.execute("explain", "not-a-number", "--resolver-url", services.resolverUrl(), "--token", services.tokens().adminToken(Duration.ofMinutes(10)));
 
     assertThat(code).isEqualTo(1);
     assertThat(err.toString().trim()).isEqualTo("switchboard: resolver answered 400: not a phone number");
@@ -74,7 +98,7 @@ class NumberDiagnosticsIT {
     StringWriter err = new StringWriter();
     CommandLine cli = SwitchboardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
     String[] withUrl = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-        java.util.stream.Stream.of("--resolver-url", services.resolverUrl())).toArray(String[]::new);
+        java.util.stream.Stream.of("--resolver-url", services.resolverUrl(), "--token", services.tokens().adminToken(Duration.ofMinutes(10)))).toArray(String[]::new);
     int code = cli.execute(withUrl);
     assertThat(code).as("exit code, stderr: %s", err).isZero();
     return out.toString();

@@ -1,6 +1,7 @@
 package io.switchboard.resolver;
 
 import io.switchboard.domain.config.SwitchboardBeans;
+import io.switchboard.domain.security.JwtApiSecurity;
 import io.switchboard.schemas.kafka.KafkaClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ import org.springframework.context.annotation.Import;
  * transaction commit (100 ms by default) to every caller's wait.
  */
 @SpringBootApplication
-@Import(SwitchboardBeans.class)
+@Import({SwitchboardBeans.class, JwtApiSecurity.class})
 @EnableConfigurationProperties(ResolverProperties.class)
 public class TenantResolverApplication {
 

@@ -1,20 +1,25 @@
 package io.switchboard.resolver.http;
 
+import io.switchboard.domain.security.JwtApiSecurity;
 import io.switchboard.resolver.NumberDiagnostics;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriUtils;
 
-/** Operators' view of number ownership: {@code /api/admin/numbers/{number}} and {@code /api/admin/numbers/conflicts}. */
+/**
+ * Operators' view of number ownership: {@code /api/admin/numbers/{number}} and
+ * {@code /api/admin/numbers/conflicts}. It names companies and their numbers: admins only.
+ */
 @RestController
 public class DiagnosticsController {
 
@@ -25,12 +30,18 @@ public class DiagnosticsController {
   }
 
   @GetMapping("/api/admin/numbers/conflicts")
-  public List<NumberDiagnostics.Conflict> conflicts() {
-    return diagnostics.conflicts();
+  public ResponseEntity<?> conflicts(@AuthenticationPrincipal Jwt jwt) {
+    if (!JwtApiSecurity.isAdmin(jwt)) {
+      return forbidden();
+    }
+    return ResponseEntity.ok(diagnostics.conflicts());
   }
 
   @GetMapping("/api/admin/numbers/{number}")
-  public ResponseEntity<?> explain(@PathVariable("number") String number) {
+  public ResponseEntity<?> explain(@AuthenticationPrincipal Jwt jwt, @PathVariable("number") String number) {
+    if (!JwtApiSecurity.isAdmin(jwt)) {
+      return forbidden();
+    }
     Optional<String> e164 = diagnostics.normalise(number);
     if (e164.isEmpty()) {
       return ResponseEntity.badRequest().body(Map.of("error", "not a phone number", "number", number));
@@ -42,6 +53,10 @@ public class DiagnosticsController {
       return ResponseEntity.status(HttpStatus.TEMPORARY_REDIRECT).location(location).build();
     }
     return ResponseEntity.ok(diagnostics.explain(number, e164.get()));
+  }
+
+  private static ResponseEntity<Map<String, String>> forbidden() {
+    return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", "an admin token is required"));
   }
 
   @ExceptionHandler(InvalidStateStoreException.class)
