@@ -2,6 +2,7 @@ package io.switchboard.domain.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.domain.crypto.CredentialCipher;
+import io.switchboard.domain.ops.JsonErrors;
 import io.switchboard.domain.ops.KafkaReachability;
 import io.switchboard.domain.ops.ReadinessCheck;
 import io.switchboard.domain.ops.SwitchboardHealthIndicator;
@@ -20,11 +21,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 
 /** The shared building blocks each process wires from {@link SwitchboardProperties}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SwitchboardProperties.class)
+@Import(JsonErrors.class)
 public class SwitchboardBeans {
 
   @Bean(destroyMethod = "close")
