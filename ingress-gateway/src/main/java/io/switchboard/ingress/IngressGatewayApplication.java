@@ -87,6 +87,7 @@ public class IngressGatewayApplication {
           ************************************************************************""");
     }
     return new WebhookIntake(phoneNumbers, directory, authenticator, publisher, replies, props.replyBudget(),
+        props.maxHold(),
         Clock.systemUTC(), props.skipSignatureValidation(), new IngressMetrics(meters),
         new RejectionLimiter(REJECTIONS_BURST, REJECTIONS_PER_MINUTE, REJECTION_SOURCES));
   }

@@ -74,6 +74,8 @@ public final class WebhookIntake {
   private final EventPublisher publisher;
   private final ReplyWaiter replies;
   private final Duration replyBudget;
+  /** The longest a webhook is held, every wait included; each wait takes what is left of it. */
+  private final Duration maxHold;
   private final Clock clock;
   private final RecentAnswers recent;
   private final RejectionLimiter rejections;
@@ -82,7 +84,8 @@ public final class WebhookIntake {
 
   /** @param skipValidation accept unsigned webhooks: only for a local demo, refused in production */
   public WebhookIntake(PhoneNumbers phoneNumbers, TenantDirectory directory, WebhookAuthenticator authenticator,
-      EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Clock clock, boolean skipValidation,
+      EventPublisher publisher, ReplyWaiter replies, Duration replyBudget, Duration maxHold, Clock clock,
+      boolean skipValidation,
       IngressMetrics metrics, RejectionLimiter rejections) {
     this.skipValidation = skipValidation;
     this.metrics = metrics;
@@ -93,6 +96,7 @@ public final class WebhookIntake {
     this.publisher = publisher;
     this.replies = replies;
     this.replyBudget = replyBudget;
+    this.maxHold = maxHold;
     this.clock = clock;
     this.recent = new RecentAnswers(10_000, Duration.ofMinutes(10), clock);
   }
@@ -109,7 +113,7 @@ public final class WebhookIntake {
     long began = System.nanoTime();
     MDC.put("callSid", FormFields.first(request.params(), "CallSid"));
     try {
-      IntakeResult result = process(request);
+      IntakeResult result = process(request, began + maxHold.toNanos());
       metrics.webhook(request.kind(), result.outcome(), System.nanoTime() - began);
       return result;
     } finally {
@@ -141,7 +145,8 @@ public final class WebhookIntake {
     }
   }
 
-  private IntakeResult process(Request request) {
+  /** @param deadline {@link System#nanoTime()} by which the webhook must be answered */
+  private IntakeResult process(Request request, long deadline) {
     Map<String, List<String>> params = request.params();
     WebhookKind kind = request.kind();
     boolean callback = request.callbackCompanyId() != null;
@@ -199,7 +204,7 @@ public final class WebhookIntake {
             .setCompanyId(signer.get());
       }
     }
-    return answerOnce(request, event);
+    return answerOnce(request, event, deadline);
   }
 
   /**
@@ -207,11 +212,11 @@ public final class WebhookIntake {
    * and the same body gets the first attempt's answer under the same event id; the same token with
    * another body is refused. The token is consulted only here, after the signature was checked.
    */
-  private IntakeResult answerOnce(Request request, WebhookReceived.Builder event) {
+  private IntakeResult answerOnce(Request request, WebhookReceived.Builder event, long deadline) {
     String token = request.idempotencyToken();
     if (token == null || token.isBlank()) {
       MDC.put("eventId", event.getEventId());
-      return publishAndAnswer(event.build());
+      return publishAndAnswer(event.build(), deadline);
     }
     // The same token always names the same event, on every instance, so downstream dedupes it too.
     event.setEventId(UUID.nameUUIDFromBytes(("twilio:" + token).getBytes(StandardCharsets.UTF_8)).toString());
@@ -227,7 +232,7 @@ public final class WebhookIntake {
     }
     IntakeResult result = null;
     try {
-      result = publishAndAnswer(event.build());
+      result = publishAndAnswer(event.build(), deadline);
       return result;
     } finally {
       recent.complete(token, result == null ? UNAVAILABLE : result);
@@ -273,7 +278,7 @@ public final class WebhookIntake {
         .map(PhoneNumberEntry::getE164).findFirst().orElse(null);
   }
 
-  private IntakeResult publishAndAnswer(WebhookReceived event) {
+  private IntakeResult publishAndAnswer(WebhookReceived event, long deadline) {
     if (event.getCompanyId() != null) {
       MDC.put("companyId", event.getCompanyId());
     }
@@ -281,7 +286,7 @@ public final class WebhookIntake {
     boolean wantsTwiml = ANSWERED_WITH_TWIML.contains(event.getKind());
     CompletableFuture<TwimlReply> reply = wantsTwiml ? replies.expect(event.getEventId()) : null;
     try {
-      publisher.publishDurably(event);
+      publisher.publishDurably(event, remaining(deadline));
     } catch (KafkaUnavailableException e) {
       replies.forget(event.getEventId());
       log.error("Answering 503 for {}: {}", event.getEventId(), e.getMessage());
@@ -292,7 +297,10 @@ public final class WebhookIntake {
           unroutable ? IntakeResult.Outcome.UNROUTABLE : IntakeResult.Outcome.ACKNOWLEDGED);
     }
     try {
-      TwimlReply answer = reply.get(replyBudget.toMillis(), TimeUnit.MILLISECONDS);
+      // What is left after the deferral's own write, within the reply budget.
+      long wait = Math.max(0, Math.min(replyBudget.toMillis(),
+          remaining(deadline).minus(publisher.ackTimeout()).toMillis()));
+      TwimlReply answer = reply.get(wait, TimeUnit.MILLISECONDS);
       recordAnswer(event, answer.getCompanyId(), CallEventType.CALL_ANSWERED_INLINE);
       return IntakeResult.twiml(answer.getTwiml(),
           unroutable ? IntakeResult.Outcome.UNROUTABLE : IntakeResult.Outcome.INLINE);
@@ -301,17 +309,21 @@ public final class WebhookIntake {
       log.warn("No TwiML for {} within {} ms; answered with a holding response and deferred", event.getEventId(),
           replyBudget.toMillis());
       metrics.replyBudgetMissed(event.getKind());
-      defer(event);
+      defer(event, deadline);
       return IntakeResult.twiml(holding(event.getKind()),
           unroutable ? IntakeResult.Outcome.UNROUTABLE : IntakeResult.Outcome.DEFERRED);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      defer(event);
+      defer(event, deadline);
       return IntakeResult.twiml(holding(event.getKind()), IntakeResult.Outcome.DEFERRED);
     }
   }
 
-  private void defer(WebhookReceived event) {
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  private void defer(WebhookReceived event, long deadline) {
     recordAnswer(event, event.getCompanyId(), CallEventType.CALL_DEFERRED);
     if (event.getCompanyId() == null) {
       // Nobody's client could apply a later answer: the holding answer is final.
@@ -326,7 +338,7 @@ public final class WebhookIntake {
         .setTenantNumber(event.getTenantNumber())
         .setFrom(FormFields.first(event.getParams(), "From"))
         .setDeferredAt(clock.instant())
-        .build());
+        .build(), remaining(deadline));
   }
 
   private void recordAnswer(WebhookReceived event, String companyId, CallEventType type) {

@@ -136,6 +136,32 @@ class EdgeSecurityIT {
   }
 
   @Test
+  void shouldNotLetASpoofedForwardedForEscapeThePerSourceLimit() throws Exception {
+    String prefix = "CAf0ed" + ThreadLocalRandom.current().nextInt(1_000_000);
+    int sent = 160;
+    for (int i = 0; i < sent; i++) {
+      Map<String, List<String>> form = call(prefix + i, claimed);
+      String body = form.entrySet().stream()
+          .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
+          .collect(Collectors.joining("&"));
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .header("X-Forwarded-For", "203.0.113." + (i % 250))
+          .header("X-Twilio-Signature", TwilioSigner.sign("0".repeat(32), url, form))
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(403);
+    }
+
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      long recorded = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_REJECTED).stream()
+          .filter(r -> r.value() != null && String.valueOf(r.value().getEvent().getCallSid()).startsWith(prefix))
+          .count();
+      assertThat(recorded).as("refusals recorded of %s from one address claiming %s others", sent, 160)
+          .isPositive().isLessThan(sent);
+    });
+  }
+
+  @Test
   void shouldRecordWrongContentTypesAndOversizeBodiesAsRejections() throws Exception {
     String marker = "+1555404" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
     HttpResponse<String> json = HTTP.send(HttpRequest.newBuilder(URI.create(url + "?probe=" + marker))

@@ -27,7 +27,8 @@ final class SharedStack {
 
   static synchronized SwitchboardServices services() {
     if (services == null) {
-      services = SwitchboardServices.start(stack(), null, Map.of("switchboard.ingress.reply-budget", "5s"));
+      services = SwitchboardServices.start(stack(), null, Map.of("switchboard.ingress.reply-budget", "4s",
+          "switchboard.ingress.max-hold", "14s"));
     }
     return services;
   }

@@ -7,10 +7,12 @@ import io.switchboard.schemas.events.WebhookReceived;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -36,7 +38,9 @@ public final class EventPublisher implements AutoCloseable {
     this.rejected = clients.valueSerializer(Topics.WEBHOOKS_REJECTED);
     this.callEvents = clients.valueSerializer(Topics.CALL_EVENTS);
     this.deferrals = clients.valueSerializer(Topics.DEFERRALS);
-    this.producer = clients.producer("ingress", new StringSerializer(), new ByteArraySerializer());
+    // A send waits for metadata at most as long as for its acknowledgement: both count in the hold.
+    this.producer = clients.producer("ingress", new StringSerializer(), new ByteArraySerializer(),
+        Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) ackTimeout.toMillis()));
     this.ackTimeout = ackTimeout;
   }
 
@@ -44,15 +48,26 @@ public final class EventPublisher implements AutoCloseable {
     return new ProducerRecord<>(topic, key, serializer.serialize(topic, value));
   }
 
+  /** How long one write waits for Kafka at most. */
+  public Duration ackTimeout() {
+    return ackTimeout;
+  }
+
+  /** The ack timeout, or less when less is left of the webhook's hold. */
+  private long bounded(Duration left) {
+    return Math.min(ackTimeout.toMillis(), left.toMillis());
+  }
+
   /**
-   * Writes the webhook and returns once every in-sync replica has it.
+   * Writes the webhook and returns once every in-sync replica has it, waiting no longer than the
+   * ack timeout or what is left of the webhook's hold.
    *
    * @throws KafkaUnavailableException when Kafka does not acknowledge in time
    */
-  public void publishDurably(WebhookReceived event) {
+  public void publishDurably(WebhookReceived event, Duration left) {
     try {
       producer.send(record(Topics.WEBHOOKS.name(), event.getTenantNumber(), webhooks, event))
-          .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          .get(bounded(left), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       throw new KafkaUnavailableException("Webhook " + event.getEventId() + " not acknowledged by Kafka", e);
     } catch (InterruptedException e) {
@@ -81,10 +96,10 @@ public final class EventPublisher implements AutoCloseable {
    * Records that a webhook was answered with the holding response, and waits for Kafka: without
    * this record the company's TwiML would never reach the live call.
    */
-  public void recordDeferral(CallDeferred deferral) {
+  public void recordDeferral(CallDeferred deferral, Duration left) {
     try {
       producer.send(record(Topics.DEFERRALS.name(), deferral.getEventId(), deferrals, deferral))
-          .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          .get(bounded(left), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.error("Deferral of {} not recorded; the caller keeps the holding answer: {}", deferral.getEventId(),
           e.getMessage());

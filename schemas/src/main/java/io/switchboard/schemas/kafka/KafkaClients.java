@@ -169,7 +169,19 @@ public final class KafkaClients implements AutoCloseable {
 
   /** A long-lived producer with Switchboard's settings, its metrics bound. */
   public <K, V> KafkaProducer<K, V> producer(String clientId, Serializer<K> keys, Serializer<V> values) {
-    KafkaProducer<K, V> producer = new KafkaProducer<>(producerProperties(clientId), keys, values);
+    return producer(clientId, keys, values, Map.of());
+  }
+
+  /** The same, with some of Switchboard's own defaults changed (never the guarded settings). */
+  public <K, V> KafkaProducer<K, V> producer(String clientId, Serializer<K> keys, Serializer<V> values,
+      Map<String, Object> overrides) {
+    List<String> guarded = overrides.keySet().stream().filter(GUARDED::contains).toList();
+    if (!guarded.isEmpty()) {
+      throw new IllegalArgumentException("cannot override " + guarded);
+    }
+    Properties props = producerProperties(clientId);
+    props.putAll(overrides);
+    KafkaProducer<K, V> producer = new KafkaProducer<>(props, keys, values);
     if (meters != null) {
       new KafkaClientMetrics(producer, List.of(), metricsRefresh, METRICS_REFRESH).bindTo(meters);
     }
