@@ -29,6 +29,14 @@ public record HealthProperties(Duration period, Duration degradedAfter, Integer 
     }
   }
 
+  /** Never the global token. */
+  @Override
+  public String toString() {
+    return "HealthProperties[period=" + period + ", degradedAfter=" + degradedAfter + ", maxConcurrentChecks="
+        + maxConcurrentChecks + ", confirmations=" + confirmations + ", globalAccountSid=" + globalAccountSid
+        + ", globalAuthToken=" + (globalAuthToken == null || globalAuthToken.isBlank() ? "none" : "****") + "]";
+  }
+
   public boolean hasGlobalCredentials() {
     return globalAccountSid != null && !globalAccountSid.isBlank() && globalAuthToken != null
         && !globalAuthToken.isBlank();

@@ -99,6 +99,54 @@ class SecretLeakIT {
     }
   }
 
+  @Test
+  void shouldLogNoTokenFromTheCompanyApiEvenAtDebugAndTrace() throws Exception {
+    String newToken = "Fr3sh" + "6".repeat(27);
+    String account = "AC" + "5".repeat(32);
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
+        SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(
+            "logging.level.org.springframework.web", "TRACE", "logging.level.org.springframework.http", "TRACE",
+            "logging.level.org.springframework.security", "DEBUG", "logging.level.io.switchboard", "DEBUG",
+            "logging.level.org.apache.hc", "DEBUG"))) {
+      ListAppender<ILoggingEvent> logs = captureLogs();
+      stack.twilio().register(account, TOKEN, TwilioStandIn.Behaviour.OK);
+      stack.twilio().register(account, newToken, TwilioStandIn.Behaviour.OK);
+      String companyId = new org.bson.types.ObjectId().toHexString();
+      try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
+        mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id",
+            new org.bson.types.ObjectId(companyId)).append("companyName", "Debug Co").append("twilioConfig",
+            new Document("accountSid", account).append("authToken", TOKEN).append("callRoutingMode", "voicemail")));
+      }
+      String body = "{\"accountSid\":\"" + account + "\",\"authToken\":\"" + newToken + "\",\"callRoutingMode\":"
+          + "\"voicemail\",\"phoneNumbers\":[{\"phoneNumber\":\"+15556670001\",\"status\":\"active\"}]}";
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String config = services.adminUrl() + "/api/companies/" + companyId + "/twilio/config";
+      HttpResponse<String> put = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(config))
+          .header("Authorization", "Bearer " + services.tokens().adminToken(Duration.ofMinutes(5)))
+          .header("Content-Type", "application/json")
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> get = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(config))
+          .header("Authorization", "Bearer " + services.tokens().adminToken(Duration.ofMinutes(5))).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      assertThat(get.statusCode()).isEqualTo(200);
+      Set<String> forms = Set.of(TOKEN, newToken,
+          Base64.getEncoder().encodeToString(newToken.getBytes(StandardCharsets.UTF_8)));
+      List<String> leaks = new ArrayList<>();
+      for (ILoggingEvent event : List.copyOf(logs.list)) {
+        String line = event.getFormattedMessage()
+            + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+        forms.stream().filter(line::contains).forEach(f -> leaks.add(event.getLoggerName() + ": " + line));
+      }
+      forms.stream().filter(f -> put.body().contains(f) || get.body().contains(f)).forEach(f -> leaks.add("answer"));
+
+      assertThat(logs.list.stream().filter(e -> e.getLevel().toInt() <= ch.qos.logback.classic.Level.DEBUG_INT)
+          .count()).as("debug and trace lines captured").isGreaterThan(20);
+      assertThat(leaks).isEmpty();
+    }
+  }
+
   private static ListAppender<ILoggingEvent> captureLogs() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     ListAppender<ILoggingEvent> appender = new ListAppender<>();

@@ -17,6 +17,15 @@ public record TwilioConfigRequest(String accountSid, String authToken, List<Phon
     String whisperMessage, String voicemailGreeting, String smsAutoReply, AiAgent aiAgent) {
 
   static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
+
+  /** Never the token: Spring MVC logs request bodies at DEBUG and TRACE. */
+  @Override
+  public String toString() {
+    return "TwilioConfigRequest[accountSid=" + accountSid + ", authToken=" + (authToken == null ? "none" : "****")
+        + ", phoneNumbers=" + phoneNumbers + ", callRoutingMode=" + callRoutingMode + ", forwardNumber="
+        + forwardNumber + ", recordingEnabled=" + recordingEnabled + ", transcriptionEnabled=" + transcriptionEnabled
+        + "]";
+  }
   static final Set<String> MODES = Set.of("ai-agent", "voicemail", "forward");
   static final Set<String> STATUSES = Set.of("active", "inactive");
   static final int MAX_TEXT = 1_000;

@@ -25,8 +25,8 @@ public final class CredentialVerifier {
 
   public Verdict verify(String companyId, String accountSid, Secret authToken) {
     try {
-      Account account = Account.fetcher(accountSid).fetch(new TwilioClientFactory(target)
-          .clientFor(new TenantCredentials(companyId, accountSid, authToken)));
+      Account account = TwilioClientFactory.withOwnClient(target,
+          new TenantCredentials(companyId, accountSid, authToken), client -> Account.fetcher(accountSid).fetch(client));
       return account.getStatus() != null && "active".equalsIgnoreCase(account.getStatus().toString())
           ? Verdict.ACCEPTED : Verdict.ACCOUNT_NOT_ACTIVE;
     } catch (ApiException e) {

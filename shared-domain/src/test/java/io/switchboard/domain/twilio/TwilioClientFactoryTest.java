@@ -1,9 +1,11 @@
 package io.switchboard.domain.twilio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.twilio.http.TwilioRestClient;
 import io.switchboard.domain.crypto.Secret;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class TwilioClientFactoryTest {
@@ -38,5 +40,38 @@ class TwilioClientFactoryTest {
 
     assertThat(after).isNotSameAs(before);
     assertThat(factory.size()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldCloseTheReplacedClientSoThatRotationsLeaveNoThreadBehind() {
+    factory.clientFor(new TenantCredentials("acme", ACME_SID, new Secret("token-0")));
+    long before = evictorThreads();
+
+    for (int rotation = 1; rotation <= 40; rotation++) {
+      factory.clientFor(new TenantCredentials("acme", ACME_SID, new Secret("token-" + rotation)));
+    }
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(evictorThreads()).isLessThanOrEqualTo(before));
+    factory.evict("acme");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(evictorThreads()).isLessThan(before));
+  }
+
+  @Test
+  void shouldCloseAOneOffClientOnceItsActionIsDone() {
+    long before = evictorThreads();
+
+    for (int check = 0; check < 40; check++) {
+      String sid = TwilioClientFactory.withOwnClient(factory.target(),
+          new TenantCredentials("candidate", GLOBEX_SID, new Secret("token-" + check)), TwilioRestClient::getAccountSid);
+      assertThat(sid).isEqualTo(GLOBEX_SID);
+    }
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(evictorThreads()).isLessThanOrEqualTo(before));
+  }
+
+  /** Threads of the HTTP clients' idle-connection evictors: one per open client. */
+  private static long evictorThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("idle-connection-evictor")).count();
   }
 }
