@@ -93,7 +93,9 @@ public final class SwitchboardServices implements AutoCloseable {
     props.putAll(own);
     // As command-line arguments, so they outrank each process's own properties file.
     String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    contexts.push(builder.get().run(args));
+    // Closed by close(), in order and before the stack they run on: a JVM shutdown hook of their own
+    // would race the stack's and find the broker gone.
+    contexts.push(builder.get().registerShutdownHook(false).run(args));
   }
 
   /** The ingress's own address on this machine. */

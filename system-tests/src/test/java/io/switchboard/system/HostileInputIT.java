@@ -125,17 +125,19 @@ class HostileInputIT {
   }
 
   @Test
-  void shouldRefuseOversizeBodiesWrongContentTypesAndMethods() throws Exception {
+  void shouldRefuseOversizeBodiesOtherContentTypesAndMethods() throws Exception {
     String url = services.ingressUrl() + "/api/twilio/voice";
     String huge = "Body=" + "x".repeat(70 * 1024);
 
     HttpResponse<String> tooBig = post(url, huge, "application/x-www-form-urlencoded", "sig");
     HttpResponse<String> json = post(url, "{\"To\":\"" + number + "\"}", "application/json", "sig");
+    HttpResponse<String> xml = post(url, "<To>" + number + "</To>", "application/xml", "sig");
     HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
 
     assertThat(tooBig.statusCode()).isEqualTo(413);
-    assertThat(json.statusCode()).isEqualTo(415);
+    assertThat(json.statusCode()).as("JSON is read, and this one has no CallSid").isEqualTo(400);
+    assertThat(xml.statusCode()).isEqualTo(415);
     assertThat(get.statusCode()).isEqualTo(405);
   }
 

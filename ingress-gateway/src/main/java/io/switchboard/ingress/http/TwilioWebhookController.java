@@ -148,6 +148,8 @@ public class TwilioWebhookController {
     }
     boolean needsContext = kind != WebhookKind.VOICE && kind != WebhookKind.SMS && kind != WebhookKind.CALL_STATUS;
     if ((needsContext || companyId != null) && (blank(companyId) || blank(eventId))) {
+      intake.rejectMalformed(kind, publicUrl(request), "callback URL without companyId and eventId",
+          request.getRemoteAddr());
       return plain(HttpStatus.BAD_REQUEST, "Callback URL must carry companyId and eventId");
     }
     Map<String, List<String>> params;
