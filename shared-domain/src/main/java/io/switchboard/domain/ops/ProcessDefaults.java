@@ -36,6 +36,10 @@ public final class ProcessDefaults {
     // One JSON object per line (Elastic Common Schema), with the MDC's callSid, companyId and eventId
     // as fields. A logback.xml on the class path (the local stack's) replaces it with readable lines.
     props.put("logging.structured.format.console", "ecs");
+    // No process takes uploads or form-encoded PUTs: the ingress reads its own bodies (the signature
+    // covers them), and parsing them early turns a hostile body into a 500 instead of the API's 4xx.
+    props.put("spring.servlet.multipart.enabled", false);
+    props.put("spring.mvc.formcontent.filter.enabled", false);
     props.put("server.shutdown", "graceful");
     props.put("spring.lifecycle.timeout-per-shutdown-phase", SHUTDOWN_PHASE_TIMEOUT);
     return props;
