@@ -65,7 +65,7 @@ public class CompanyAdminApplication {
 
   @Bean
   TwilioConfigDocuments twilioConfigDocuments(CredentialCipher cipher, PhoneNumbers phones) {
-    return new TwilioConfigDocuments(cipher, phones);
+    return new TwilioConfigDocuments(cipher, phones, Clock.systemUTC());
   }
 
   @Bean(destroyMethod = "close")

@@ -13,6 +13,7 @@ import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.PhoneNumberEntry;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -66,6 +67,9 @@ public final class CompanyDocumentReader {
         .setCompanyId(companyId)
         .setRouting(routing)
         .setAuthToken(authToken(companyId, value(twilio, document, "authToken"), warnings))
+        .setPreviousAuthToken(authToken(companyId, value(twilio, document, "previousAuthToken"), warnings))
+        .setPreviousAuthTokenValidUntil(value(twilio, document, "previousAuthTokenValidUntil") instanceof Date until
+            ? until.toInstant() : null)
         .setPhoneNumbers(numbers(twilio, document, warnings))
         .setWarnings(warnings)
         .setSourceVersion(sourceVersion)

@@ -50,7 +50,7 @@ public class IngressGatewayApplication {
 
   @Bean
   TenantDirectory tenantDirectory(CredentialCipher cipher, IngressProperties props) {
-    return new TenantDirectory(cipher, props.tokenRotationWindow(), Clock.systemUTC());
+    return new TenantDirectory(cipher, Clock.systemUTC());
   }
 
   @Bean(destroyMethod = "close")

@@ -14,8 +14,6 @@ import org.springframework.validation.annotation.Validated;
  * @param kafkaAckTimeout {@code switchboard.ingress.kafka-ack-timeout}: how long to wait for Kafka to
  *     acknowledge a webhook before answering 503
  * @param maxBodyBytes {@code switchboard.ingress.max-body-bytes}: larger webhook bodies are refused with 413
- * @param tokenRotationWindow {@code switchboard.ingress.token-rotation-window}: how long a company's previous Auth
- *     Token still validates after it changes
  * @param skipSignatureValidation {@code switchboard.ingress.skip-signature-validation}: accept unsigned webhooks, for
  *     a local demo only; refused unless {@code switchboard.ingress.environment} is {@code local}
  * @param environment {@code switchboard.ingress.environment}: {@code production} (default) or {@code local}
@@ -25,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("switchboard.ingress")
 public record IngressProperties(String publicBaseUrl, Duration replyBudget, Duration kafkaAckTimeout,
-    Integer maxBodyBytes, Duration tokenRotationWindow, Boolean skipSignatureValidation, String environment,
+    Integer maxBodyBytes, Boolean skipSignatureValidation, String environment,
     Duration maxHold) {
 
   /** Twilio waits 15 s for an answer; one second is left for the network. */
@@ -35,7 +33,6 @@ public record IngressProperties(String publicBaseUrl, Duration replyBudget, Dura
     replyBudget = replyBudget == null ? Duration.ofSeconds(2) : replyBudget;
     kafkaAckTimeout = kafkaAckTimeout == null ? Duration.ofSeconds(5) : kafkaAckTimeout;
     maxBodyBytes = maxBodyBytes == null ? 64 * 1024 : maxBodyBytes;
-    tokenRotationWindow = tokenRotationWindow == null ? Duration.ofHours(1) : tokenRotationWindow;
     skipSignatureValidation = Boolean.TRUE.equals(skipSignatureValidation);
     environment = environment == null || environment.isBlank() ? "production" : environment;
     if (skipSignatureValidation && !"local".equals(environment)) {

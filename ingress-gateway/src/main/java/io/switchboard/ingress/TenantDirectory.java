@@ -6,8 +6,6 @@ import io.switchboard.schemas.common.EncryptedSecret;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.PhoneNumberEntry;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,34 +18,29 @@ import java.util.function.BiFunction;
  * The ingress's read-only view of tenant credentials, kept from {@code tenants.company-config}:
  * which companies claim a number, and each company's Auth Token, decrypted on first use and kept
  * only in memory. It answers "whose token may sign a webhook for this number", nothing more; which
- * company a webhook is finally routed to is the resolver's decision. When a company's token
- * changes, the previous one stays valid for a rotation window, for webhooks Twilio signed before
- * the change reached it.
+ * company a webhook is finally routed to is the resolver's decision. A token replaced by a rotation
+ * stays valid only as long as the company's config says (set by whoever rotated it, zero to revoke
+ * at once), so every instance and a restarted one agree; a deleted company's tokens stop at once.
  */
 public final class TenantDirectory implements BiConsumer<String, CompanyConfig> {
-
-  /** A token that was replaced, still accepted until the rotation window closes. */
-  private record Retired(Secret token, Instant until) {}
 
   /** A decrypted token and the ciphertext it came from, so that a stale entry is never used. */
   private record Decrypted(EncryptedSecret source, Secret token) {}
 
   private final BiFunction<String, EncryptedSecret, Secret> decrypt;
-  private final Duration rotationWindow;
   private final Clock clock;
-  private final Map<String, Retired> retired = new ConcurrentHashMap<>();
   private final Map<String, CompanyConfig> companies = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> companiesByNumber = new ConcurrentHashMap<>();
   private final Map<String, Decrypted> tokens = new ConcurrentHashMap<>();
+  private final Map<String, Decrypted> previousTokens = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> companiesByAccount = new ConcurrentHashMap<>();
 
-  public TenantDirectory(CredentialCipher cipher, Duration rotationWindow, Clock clock) {
-    this(cipher::decrypt, rotationWindow, clock);
+  public TenantDirectory(CredentialCipher cipher, Clock clock) {
+    this(cipher::decrypt, clock);
   }
 
-  TenantDirectory(BiFunction<String, EncryptedSecret, Secret> decrypt, Duration rotationWindow, Clock clock) {
+  TenantDirectory(BiFunction<String, EncryptedSecret, Secret> decrypt, Clock clock) {
     this.decrypt = decrypt;
-    this.rotationWindow = rotationWindow;
     this.clock = clock;
   }
 
@@ -55,16 +48,8 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
   @Override
   public synchronized void accept(String companyId, CompanyConfig config) {
     CompanyConfig previous = config == null ? companies.remove(companyId) : companies.put(companyId, config);
-    Decrypted cached = tokens.remove(companyId);
-    Secret previousToken = cached != null && previous != null && cached.source().equals(previous.getAuthToken())
-        ? cached.token() : null;
-    if (previousToken == null && previous != null && previous.getAuthToken() != null) {
-      previousToken = decryptQuietly(companyId, previous);
-    }
-    Secret newToken = config == null || config.getAuthToken() == null ? null : decryptQuietly(companyId, config);
-    if (previousToken != null && (newToken == null || !newToken.matches(previousToken))) {
-      retired.put(companyId, new Retired(previousToken, clock.instant().plus(rotationWindow)));
-    }
+    tokens.remove(companyId);
+    previousTokens.remove(companyId);
     if (previous != null && previous.getRouting().getAccountSid() != null) {
       companiesByAccount.computeIfPresent(previous.getRouting().getAccountSid(), (sid, ids) -> {
         ids.remove(companyId);
@@ -119,38 +104,33 @@ public final class TenantDirectory implements BiConsumer<String, CompanyConfig> 
    */
   public Optional<Secret> authToken(String companyId) {
     CompanyConfig config = companies.get(companyId);
-    if (config == null || config.getAuthToken() == null) {
+    return config == null ? Optional.empty() : decrypted(tokens, companyId, config.getAuthToken());
+  }
+
+  /**
+   * The token the company's config says its last rotation replaced, while the config says it is
+   * still valid.
+   */
+  public Optional<Secret> retiredToken(String companyId) {
+    CompanyConfig config = companies.get(companyId);
+    if (config == null || config.getPreviousAuthToken() == null || config.getPreviousAuthTokenValidUntil() == null
+        || !clock.instant().isBefore(config.getPreviousAuthTokenValidUntil())) {
       return Optional.empty();
     }
-    EncryptedSecret source = config.getAuthToken();
-    Decrypted cached = tokens.get(companyId);
+    return decrypted(previousTokens, companyId, config.getPreviousAuthToken());
+  }
+
+  private Optional<Secret> decrypted(Map<String, Decrypted> cache, String companyId, EncryptedSecret source) {
+    if (source == null) {
+      return Optional.empty();
+    }
+    Decrypted cached = cache.get(companyId);
     if (cached != null && (cached.source() == source || cached.source().equals(source))) {
       return Optional.of(cached.token());
     }
     Secret token = decrypt.apply(companyId, source);
-    tokens.put(companyId, new Decrypted(source, token));
+    cache.put(companyId, new Decrypted(source, token));
     return Optional.of(token);
-  }
-
-  /** The token the company used before its last change, while the rotation window is open. */
-  public Optional<Secret> retiredToken(String companyId) {
-    Retired old = retired.get(companyId);
-    if (old == null) {
-      return Optional.empty();
-    }
-    if (!clock.instant().isBefore(old.until())) {
-      retired.remove(companyId, old);
-      return Optional.empty();
-    }
-    return Optional.of(old.token());
-  }
-
-  private Secret decryptQuietly(String companyId, CompanyConfig config) {
-    try {
-      return decrypt.apply(companyId, config.getAuthToken());
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   public int size() {

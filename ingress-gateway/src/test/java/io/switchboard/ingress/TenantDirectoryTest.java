@@ -39,7 +39,7 @@ class TenantDirectoryTest {
       return now.get();
     }
   };
-  private final TenantDirectory directory = new TenantDirectory(cipher, Duration.ofMinutes(10), clock);
+  private final TenantDirectory directory = new TenantDirectory(cipher, clock);
 
   @Test
   void shouldListEveryCompanyClaimingANumber() {
@@ -61,7 +61,7 @@ class TenantDirectoryTest {
         racing.get().accept("acme", company("acme", "token-2", "+15551230001"));
       }
       return token;
-    }, Duration.ofMinutes(10), clock);
+    }, clock);
     racing.set(directory);
     directory.accept("acme", company("acme", "token-1", "+15551230001"));
 
@@ -80,9 +80,8 @@ class TenantDirectoryTest {
   }
 
   @Test
-  void shouldKeepThePreviousTokenValidDuringTheRotationWindowOnly() {
-    directory.accept("acme", company("acme", "old-token", "+15551230001"));
-    directory.accept("acme", company("acme", "new-token", "+15551230001"));
+  void shouldAcceptThePreviousTokenOnlyUntilTheTimeTheRotationSet() {
+    directory.accept("acme", rotated("acme", "old-token", "new-token", T0.plus(Duration.ofMinutes(10))));
 
     assertThat(directory.authToken("acme").map(Secret::reveal)).contains("new-token");
     now.set(T0.plus(Duration.ofMinutes(9)));
@@ -92,11 +91,38 @@ class TenantDirectoryTest {
   }
 
   @Test
-  void shouldNotTreatAReEncryptionOfTheSameTokenAsARotation() {
-    directory.accept("acme", company("acme", "same-token", "+15551230001"));
-    directory.accept("acme", company("acme", "same-token", "+15551230001"));
+  void shouldRevokeThePreviousTokenAtOnceWhenTheRotationSaysSo() {
+    directory.accept("acme", company("acme", "old-token", "+15551230001"));
+    directory.accept("acme", company("acme", "new-token", "+15551230001"));
 
     assertThat(directory.retiredToken("acme")).isEmpty();
+  }
+
+  @Test
+  void shouldHonourARotationAfterARestartAsEveryOtherInstanceDoes() {
+    CompanyConfig config = rotated("acme", "old-token", "new-token", T0.plus(Duration.ofMinutes(30)));
+    TenantDirectory restarted = new TenantDirectory(cipher, clock);
+
+    restarted.accept("acme", config);
+
+    assertThat(restarted.retiredToken("acme").map(Secret::reveal)).contains("old-token");
+  }
+
+  @Test
+  void shouldStopEveryTokenOfADeletedCompanyAtOnce() {
+    directory.accept("acme", rotated("acme", "old-token", "new-token", T0.plus(Duration.ofHours(1))));
+
+    directory.accept("acme", null);
+
+    assertThat(directory.authToken("acme")).isEmpty();
+    assertThat(directory.retiredToken("acme")).isEmpty();
+  }
+
+  private CompanyConfig rotated(String id, String previous, String current, Instant previousValidUntil) {
+    return CompanyConfig.newBuilder(company(id, current, "+15551230001"))
+        .setPreviousAuthToken(cipher.encrypt(id, new Secret(previous)))
+        .setPreviousAuthTokenValidUntil(previousValidUntil)
+        .build();
   }
 
   private CompanyConfig company(String id, String token, String number) {

@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import io.switchboard.local.twilio.TwilioStandIn;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -200,33 +202,78 @@ class EdgeSecurityIT {
   }
 
   @Test
-  void shouldAcceptAWhisperSignedWithTheRetiredTokenDuringARotation() throws Exception {
-    String number = "+1555303" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
-    String companyId = "rotating-" + number.substring(1);
-    String oldToken = "1".repeat(32);
-    String newToken = "2".repeat(32);
-    String account = "AC" + "1".repeat(32);
-    try (MongoClient mongo = MongoClients.create(SharedStack.stack().mongoUri())) {
-      var companies = mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies");
-      companies.insertOne(new Document("_id", companyId).append("twilioConfig", new Document("accountSid", account)
-          .append("authToken", oldToken).append("phoneNumber", number).append("callRoutingMode", "forward")
-          .append("forwardNumber", "+15559876543").append("whisperMessage", "Call from Switchboard")));
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          post(Webhooks.voiceCall(account, sid(), "+15557654321", number), oldToken, null).statusCode() == 200);
-      companies.updateOne(new Document("_id", companyId),
-          new Document("$set", new Document("twilioConfig.authToken", newToken)));
-    }
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        post(Webhooks.voiceCall(account, sid(), "+15557654321", number), newToken, null).statusCode() == 200);
-    String whisperUrl = services.ingressUrl() + "/api/twilio/whisper?companyId=" + companyId;
-    Map<String, List<String>> whisper = Map.of("CallSid", List.of(sid()), "AccountSid", List.of(account));
+  void shouldAcceptTheReplacedTokenOnlyForAsLongAsTheRotationSaid() throws Exception {
+    Rotating company = Rotating.create("1");
+    String whisperUrl = services.ingressUrl() + "/api/twilio/whisper?companyId=" + company.id;
+    Map<String, List<String>> whisper = Map.of("CallSid", List.of(sid()), "AccountSid", List.of(company.account));
 
-    HttpResponse<String> withRetired = postForm(whisperUrl, whisper, oldToken);
+    company.rotate("2".repeat(32), 10);
+    HttpResponse<String> withReplaced = postForm(whisperUrl, whisper, company.oldToken);
     HttpResponse<String> withOther = postForm(whisperUrl, whisper, "3".repeat(32));
 
-    assertThat(withRetired.statusCode()).as(withRetired.body()).isEqualTo(200);
-    assertThat(withRetired.body()).contains("Call from Switchboard");
+    assertThat(withReplaced.statusCode()).as(withReplaced.body()).isEqualTo(200);
+    assertThat(withReplaced.body()).contains("Call from Switchboard");
     assertThat(withOther.statusCode()).isEqualTo(403);
+
+    company.rotate("4".repeat(32), 0);
+    assertThat(postForm(whisperUrl, whisper, company.oldToken).statusCode()).as("revoked at once").isEqualTo(403);
+    assertThat(postForm(whisperUrl, whisper, "2".repeat(32)).statusCode()).as("revoked at once").isEqualTo(403);
+    assertThat(postForm(whisperUrl, whisper, "4".repeat(32)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldStopEveryTokenOfADeletedCompanyAtOnce() throws Exception {
+    Rotating company = Rotating.create("5");
+    company.rotate("6".repeat(32), 60);
+    String whisperUrl = services.ingressUrl() + "/api/twilio/whisper?companyId=" + company.id;
+    Map<String, List<String>> whisper = Map.of("CallSid", List.of(sid()));
+    assertThat(postForm(whisperUrl, whisper, company.oldToken).statusCode()).isEqualTo(200);
+
+    try (MongoClient mongo = MongoClients.create(SharedStack.stack().mongoUri())) {
+      mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies")
+          .deleteOne(new Document("_id", new ObjectId(company.id)));
+    }
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(postForm(whisperUrl, whisper, "6".repeat(32)).statusCode()).isEqualTo(403);
+      assertThat(postForm(whisperUrl, whisper, company.oldToken).statusCode()).isEqualTo(403);
+    });
+  }
+
+  /** A company whose token the tests rotate through the company API, as its users would. */
+  private record Rotating(String id, String account, String number, String oldToken) {
+
+    static Rotating create(String digit) throws Exception {
+      String number = "+1555303" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+      Rotating company = new Rotating(new ObjectId().toHexString(), "AC" + digit.repeat(32), number, digit.repeat(32));
+      try (MongoClient mongo = MongoClients.create(SharedStack.stack().mongoUri())) {
+        mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id",
+            new ObjectId(company.id)).append("companyName", "Rotating " + digit).append("twilioConfig",
+            new Document("accountSid", company.account).append("authToken", company.oldToken)
+                .append("phoneNumber", number).append("callRoutingMode", "forward")
+                .append("forwardNumber", "+15559876543").append("whisperMessage", "Call from Switchboard")));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> post(Webhooks.voiceCall(company.account, sid(),
+          "+15557654321", number), company.oldToken, null).statusCode() == 200);
+      return company;
+    }
+
+    /** Changes the token through the company API, keeping the replaced one valid for so many minutes. */
+    void rotate(String newToken, int previousValidMinutes) throws Exception {
+      SharedStack.stack().twilio().register(account, newToken, TwilioStandIn.Behaviour.OK);
+      String body = "{\"accountSid\":\"" + account + "\",\"authToken\":\"" + newToken + "\","
+          + "\"callRoutingMode\":\"forward\",\"forwardNumber\":\"+15559876543\","
+          + "\"whisperMessage\":\"Call from Switchboard\",\"previousTokenValidMinutes\":" + previousValidMinutes
+          + ",\"phoneNumbers\":[{\"phoneNumber\":\"" + number + "\",\"status\":\"active\",\"isPrimary\":true}]}";
+      HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(services.adminUrl()
+              + "/api/companies/" + id + "/twilio/config"))
+          .header("Authorization", "Bearer " + services.tokens().adminToken(Duration.ofMinutes(5)))
+          .header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(30)).until(() -> post(Webhooks.voiceCall(account, sid(), "+15557654321",
+          number), newToken, null).statusCode() == 200);
+    }
   }
 
   @Test

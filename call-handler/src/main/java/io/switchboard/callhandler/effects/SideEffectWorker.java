@@ -175,6 +175,10 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     private final TopicPartition partition;
     private int attempt;
 
+    private boolean forced() {
+      return record.headers().lastHeader(DeadLetterHeaders.REDRIVE_FORCE) != null;
+    }
+
     Attempts(SideEffect effect, ConsumerRecord<String, byte[]> record, TopicPartition partition) {
       this.effect = effect;
       this.record = record;
@@ -192,6 +196,18 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     }
 
     private Long attempt() {
+      if (attempt == 0 && !forced()) {
+        // A duplicate record of this effect (a replay, a retried request) can be polled before the
+        // first one's STARTED is known on the poll thread. The tenant's lane runs its tasks one at a
+        // time, so here the first one's outcome is known: the duplicate is not performed.
+        SideEffectOutcome known = outcomes.get(effect.getEffectId());
+        if (known != null) {
+          log.info("Side effect {} already {} by an earlier copy; not performed again", effect.getEffectId(),
+              known.getStatus());
+          offsets.finished(partition, record.offset());
+          return null;
+        }
+      }
       attempt++;
       try {
         record(effect, SideEffectStatus.STARTED, attempt, null, null);

@@ -4,7 +4,10 @@ import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.crypto.TokenDocuments;
 import io.switchboard.domain.phone.PhoneNumbers;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +22,13 @@ public final class TwilioConfigDocuments {
 
   private final CredentialCipher cipher;
   private final PhoneNumbers phones;
+  private final Clock clock;
 
-  public TwilioConfigDocuments(CredentialCipher cipher, PhoneNumbers phones) {
+  /** How long a replaced token stays valid when the update does not say. */
+  static final Duration DEFAULT_PREVIOUS_TOKEN_VALIDITY = Duration.ofHours(1);
+
+  public TwilioConfigDocuments(CredentialCipher cipher, PhoneNumbers phones, Clock clock) {
+    this.clock = clock;
     this.cipher = cipher;
     this.phones = phones;
   }
@@ -34,6 +42,11 @@ public final class TwilioConfigDocuments {
     return TokenDocuments.toDocument(cipher.encrypt(companyId, token));
   }
 
+  /**
+   * The stored form of an update. When it replaces the token, the replaced one is kept (encrypted)
+   * with the time until which webhooks signed with it are still accepted, as the update says: zero
+   * revokes it at once. Otherwise a previous token still valid is carried over unchanged.
+   */
   Document toDocument(String companyId, TwilioConfigRequest request, Secret token, Document previous) {
     Document twilio = new Document("accountSid", request.accountSid())
         .append("authToken", token == null ? null : encryptedToken(companyId, token))
@@ -46,11 +59,33 @@ public final class TwilioConfigDocuments {
         .append("whisperMessage", request.whisperMessage())
         .append("voicemailGreeting", request.voicemailGreeting())
         .append("smsAutoReply", request.smsAutoReply());
+    keepReplacedToken(companyId, request, token, previous, twilio);
     if (request.aiAgent() != null) {
       twilio.append("aiAgent", new Document("websocketUrl", request.aiAgent().websocketUrl())
           .append("voiceId", request.aiAgent().voiceId()).append("greeting", request.aiAgent().greeting()));
     }
     return twilio;
+  }
+
+  private void keepReplacedToken(String companyId, TwilioConfigRequest request, Secret token, Document previous,
+      Document twilio) {
+    Secret stored;
+    try {
+      stored = storedToken(companyId, previous);
+    } catch (RuntimeException e) {
+      stored = null;
+    }
+    if (stored != null && token != null && !stored.matches(token)) {
+      Duration validity = request.previousTokenValidMinutes() == null ? DEFAULT_PREVIOUS_TOKEN_VALIDITY
+          : Duration.ofMinutes(request.previousTokenValidMinutes());
+      if (!validity.isZero()) {
+        twilio.append("previousAuthToken", encryptedToken(companyId, stored))
+            .append("previousAuthTokenValidUntil", Date.from(clock.instant().plus(validity)));
+      }
+    } else if (previous.get("previousAuthToken") != null
+        && previous.get("previousAuthTokenValidUntil") instanceof Date until && until.toInstant().isAfter(clock.instant())) {
+      twilio.append("previousAuthToken", previous.get("previousAuthToken")).append("previousAuthTokenValidUntil", until);
+    }
   }
 
   List<Document> numbers(List<TwilioConfigRequest.PhoneNumberRequest> requested) {

@@ -14,7 +14,11 @@ import java.util.regex.Pattern;
  */
 public record TwilioConfigRequest(String accountSid, String authToken, List<PhoneNumberRequest> phoneNumbers,
     String callRoutingMode, String forwardNumber, Boolean recordingEnabled, Boolean transcriptionEnabled,
-    String whisperMessage, String voicemailGreeting, String smsAutoReply, AiAgent aiAgent) {
+    String whisperMessage, String voicemailGreeting, String smsAutoReply, AiAgent aiAgent,
+    Integer previousTokenValidMinutes) {
+
+  /** The longest a replaced token may stay valid: a day. */
+  static final int MAX_PREVIOUS_TOKEN_MINUTES = 24 * 60;
 
   static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
 
@@ -44,6 +48,11 @@ public record TwilioConfigRequest(String accountSid, String authToken, List<Phon
     }
     if (authToken != null && (authToken.length() < 16 || authToken.length() > 128 || authToken.isBlank())) {
       errors.add(new FieldError("authToken", "must be between 16 and 128 characters"));
+    }
+    if (previousTokenValidMinutes != null
+        && (previousTokenValidMinutes < 0 || previousTokenValidMinutes > MAX_PREVIOUS_TOKEN_MINUTES)) {
+      errors.add(new FieldError("previousTokenValidMinutes", "must be between 0 (revoke the replaced token at once) and "
+          + MAX_PREVIOUS_TOKEN_MINUTES));
     }
     if (callRoutingMode == null || !MODES.contains(callRoutingMode)) {
       errors.add(new FieldError("callRoutingMode", "must be one of ai-agent, voicemail, forward"));
