@@ -6,6 +6,7 @@ import com.mongodb.client.model.Updates;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.crypto.TokenDocuments;
+import io.switchboard.domain.companies.CompanyVersion;
 import io.switchboard.schemas.common.EncryptedSecret;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +39,10 @@ final class CredentialMaintenance {
       if (!TokenDocuments.isPlaintext(value)) {
         continue;
       }
-      if (!dryRun) {
-        EncryptedSecret encrypted = cipher.encrypt(id, new Secret((String) value));
-        companies.updateOne(Filters.eq("_id", company.get("_id")),
-            Updates.set("twilioConfig.authToken", TokenDocuments.toDocument(encrypted)));
+      if (!dryRun && !replaceTokenIfUnchanged(company, value,
+          TokenDocuments.toDocument(cipher.encrypt(id, new Secret((String) value))))) {
+        changes.add(new Change(id, "NOT encrypted: the token changed meanwhile; run again"));
+        continue;
       }
       changes.add(new Change(id, dryRun ? "plaintext token would be encrypted" : "plaintext token encrypted"));
     }
@@ -59,9 +60,10 @@ final class CredentialMaintenance {
       int oldKey = CredentialCipher.keyIdOf(encrypted);
       try {
         Secret token = cipher.decrypt(id, encrypted);
-        if (!dryRun) {
-          companies.updateOne(Filters.eq("_id", company.get("_id")),
-              Updates.set("twilioConfig.authToken", TokenDocuments.toDocument(cipher.encrypt(id, token))));
+        if (!dryRun && !replaceTokenIfUnchanged(company, company.get("twilioConfig", Document.class).get("authToken"),
+            TokenDocuments.toDocument(cipher.encrypt(id, token)))) {
+          changes.add(new Change(id, "NOT moved: the token changed meanwhile; run again"));
+          continue;
         }
         changes.add(new Change(id, (dryRun ? "would move" : "moved") + " from key " + Integer.toUnsignedString(oldKey)
             + " to key " + Integer.toUnsignedString(cipher.primaryKeyId())));
@@ -70,6 +72,19 @@ final class CredentialMaintenance {
       }
     }
     return changes;
+  }
+
+  /**
+   * Writes the new form of the token only if the stored token is still the one read, and counts the
+   * write in the document's version: a rotation that lands meanwhile is never undone.
+   *
+   * @return whether the token was replaced
+   */
+  boolean replaceTokenIfUnchanged(Document company, Object tokenAsRead, Object replacement) {
+    return companies.updateOne(
+        Filters.and(Filters.eq("_id", company.get("_id")), Filters.eq("twilioConfig.authToken", tokenAsRead)),
+        Updates.combine(Updates.set("twilioConfig.authToken", replacement),
+            Updates.inc(CompanyVersion.FIELD, 1L))).getMatchedCount() == 1;
   }
 
   private static String id(Object id) {

@@ -3,6 +3,7 @@ package io.switchboard.admin.http;
 import io.switchboard.admin.mongo.CompanyStore;
 import io.switchboard.admin.twilio.CredentialVerifier;
 import io.switchboard.domain.crypto.Secret;
+import io.switchboard.domain.companies.CompanyVersion;
 import io.switchboard.domain.phone.PhoneNumbers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,7 +87,8 @@ public class CompanyConfigController {
     if (conflict != null) {
       return conflict;
     }
-    return save(jwt, companyId, documents.toDocument(companyId, request, token, previous));
+    return save(jwt, companyId, documents.toDocument(companyId, request, token, previous),
+        CompanyVersion.of(company.get()));
   }
 
   @PostMapping("/api/companies/{companyId}/twilio/phone-numbers")
@@ -166,13 +168,13 @@ public class CompanyConfigController {
       return stop;
     }
     twilio.put("phoneNumbers", numbers);
-    return save(jwt, companyId, twilio);
+    return save(jwt, companyId, twilio, CompanyVersion.of(company.get()));
   }
 
-  private ResponseEntity<?> save(Jwt jwt, String companyId, Document twilio) {
+  private ResponseEntity<?> save(Jwt jwt, String companyId, Document twilio, long readVersion) {
     try {
-      store.saveTwilioConfig(companyId, twilio);
-    } catch (CompanyStore.DuplicateNumberException e) {
+      store.saveTwilioConfig(companyId, twilio, readVersion);
+    } catch (CompanyStore.DuplicateNumberException | CompanyStore.ConcurrentChangeException e) {
       return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
     }
     return ResponseEntity.ok(documents.view(companyId, store.find(companyId).orElseThrow()));

@@ -7,6 +7,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
+import io.switchboard.domain.companies.CompanyVersion;
 import java.util.Collection;
 import java.util.Optional;
 import org.bson.Document;
@@ -62,15 +63,36 @@ public final class CompanyStore {
     return Optional.of(new Owner(id(other.get("_id")), number));
   }
 
-  /** Replaces the company's Twilio configuration; a number another company holds is refused by the index. */
-  public void saveTwilioConfig(String companyId, Document twilioConfig) {
+  /**
+   * Replaces the company's Twilio configuration if nobody changed it since it was read at
+   * {@code readVersion}: a configuration built from an older read would silently undo the other
+   * change (a token rotation, a number). A number another company holds is refused by the index.
+   *
+   * @throws ConcurrentChangeException when the document changed since it was read
+   */
+  public void saveTwilioConfig(String companyId, Document twilioConfig, long readVersion) {
+    Bson unchanged = readVersion == 0
+        ? Filters.or(Filters.exists(CompanyVersion.FIELD, false), Filters.eq(CompanyVersion.FIELD, 0L))
+        : Filters.eq(CompanyVersion.FIELD, readVersion);
     try {
-      companies.updateOne(byId(companyId), Updates.set("twilioConfig", twilioConfig));
+      long updated = companies.updateOne(Filters.and(byId(companyId), unchanged),
+          Updates.combine(Updates.set("twilioConfig", twilioConfig), Updates.set(CompanyVersion.FIELD, readVersion + 1)))
+          .getMatchedCount();
+      if (updated == 0) {
+        throw new ConcurrentChangeException();
+      }
     } catch (MongoWriteException e) {
       if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
         throw new DuplicateNumberException();
       }
       throw e;
+    }
+  }
+
+  /** The company's configuration changed between the read a write was built from and the write. */
+  public static final class ConcurrentChangeException extends RuntimeException {
+    ConcurrentChangeException() {
+      super("the company's configuration changed meanwhile; read it again and reapply the change");
     }
   }
 
