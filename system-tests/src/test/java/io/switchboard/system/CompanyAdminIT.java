@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.bson.Document;
 import org.bson.types.Binary;
@@ -171,6 +172,36 @@ class CompanyAdminIT {
   }
 
   @Test
+  void shouldHoldANumberTheCompanysOwnAccountDoesNotHoldAsPendingUntilItsOwnerClaimsIt() throws Exception {
+    Tenant squatter = Tenant.create();
+    String owned = "+1555" + String.format("%07d", ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999));
+    String foreign = "+1555" + String.format("%07d", ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999));
+    SharedStack.stack().twilio().registerOwning(squatter.accountSid, squatter.token, Set.of(squatter.number, owned));
+
+    HttpResponse<String> put = call("PUT", squatter.path(), squatter.userToken(),
+        squatter.config(squatter.accountSid, squatter.token, squatter.number, owned, foreign));
+
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    JsonNode view = JSON.readTree(put.body());
+    assertThat(view.path("phoneNumbers").findValuesAsText("phoneNumber")).contains(owned).doesNotContain(foreign);
+    assertThat(view.path("pendingNumbers").get(0).path("phoneNumber").asText()).isEqualTo(foreign);
+    assertThat(view.path("pendingNumbers").get(0).path("reason").asText())
+        .contains("not a number of Twilio account " + squatter.accountSid);
+    awaitRoute(owned, NumberStatus.ACTIVE);
+    assertThat(TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.PHONE_ROUTES).stream()
+        .filter(r -> foreign.equals(r.key())).toList()).as("routes of the unowned number").isEmpty();
+
+    Tenant owner = Tenant.create();
+    SharedStack.stack().twilio().registerOwning(owner.accountSid, owner.token, Set.of(owner.number, foreign));
+    HttpResponse<String> claimed = call("POST", owner.path().replace("/config", "/phone-numbers"), owner.userToken(),
+        Map.of("phoneNumber", foreign));
+    assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(200);
+    awaitRoute(foreign, NumberStatus.ACTIVE);
+    assertThat(TopicTables.awaitTable(SharedStack.stack().kafkaClients(), Topics.PHONE_ROUTES,
+        t -> t.get(foreign) != null, Duration.ofSeconds(20)).get(foreign).getCompanyId()).isEqualTo(owner.id);
+  }
+
+  @Test
   void shouldSendAnSmsOnceThroughTheCompanysOwnClient() throws Exception {
     Tenant tenant = Tenant.create();
     SharedStack.stack().twilio().register(tenant.accountSid, tenant.token, TwilioStandIn.Behaviour.OK);
@@ -251,6 +282,8 @@ class CompanyAdminIT {
           .append("twilioConfig", new Document("accountSid", tenant.accountSid).append("authToken", tenant.token)
               .append("phoneNumbers", List.of(new Document("phoneNumber", number).append("status", "active")
                   .append("isPrimary", true))).append("callRoutingMode", "voicemail")));
+      // Its account exists at Twilio and holds every number it is given, unless a test says otherwise.
+      SharedStack.stack().twilio().register(tenant.accountSid, tenant.token, TwilioStandIn.Behaviour.OK);
       return tenant;
     }
 

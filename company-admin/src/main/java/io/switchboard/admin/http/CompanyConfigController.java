@@ -6,10 +6,12 @@ import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.companies.CompanyVersion;
 import io.switchboard.domain.phone.PhoneNumbers;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.bson.Document;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -87,7 +89,7 @@ public class CompanyConfigController {
     if (conflict != null) {
       return conflict;
     }
-    return save(jwt, companyId, documents.toDocument(companyId, request, token, previous),
+    return save(jwt, companyId, documents.toDocument(companyId, request, token, previous), previous,
         CompanyVersion.of(company.get()));
   }
 
@@ -167,17 +169,72 @@ public class CompanyConfigController {
     if (stop != null) {
       return stop;
     }
+    Document before = new Document(twilio);
     twilio.put("phoneNumbers", numbers);
-    return save(jwt, companyId, twilio, CompanyVersion.of(company.get()));
+    return save(jwt, companyId, twilio, before, CompanyVersion.of(company.get()));
   }
 
-  private ResponseEntity<?> save(Jwt jwt, String companyId, Document twilio, long readVersion) {
+  private ResponseEntity<?> save(Jwt jwt, String companyId, Document twilio, Document previous, long readVersion) {
+    holdUnownedClaims(companyId, twilio, previous);
     try {
       store.saveTwilioConfig(companyId, twilio, readVersion);
     } catch (CompanyStore.DuplicateNumberException | CompanyStore.ConcurrentChangeException e) {
       return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
     }
     return ResponseEntity.ok(documents.view(companyId, store.find(companyId).orElseThrow()));
+  }
+
+  /**
+   * A number becomes an active claim only once the company's own Twilio account is seen to hold it
+   * (its IncomingPhoneNumbers): otherwise anyone could claim, and divert, another company's number.
+   * A number newly set active that the account does not hold, or that could not be checked, is kept
+   * aside in {@code pendingNumbers} with the reason, and claims nothing until it is set active again.
+   */
+  private void holdUnownedClaims(String companyId, Document twilio, Document previous) {
+    Set<String> activeBefore = activeNumbers(previous);
+    String accountSid = twilio.getString("accountSid");
+    Secret token = documents.storedToken(companyId, twilio);
+    List<Document> claims = new ArrayList<>();
+    List<Document> pending = new ArrayList<>();
+    for (Document number : twilio.getList("phoneNumbers", Document.class, List.of())) {
+      String e164 = number.getString("phoneNumber");
+      boolean active = !"inactive".equals(number.getString("status"));
+      if (!active || activeBefore.contains(e164)) {
+        claims.add(number);
+        continue;
+      }
+      CredentialVerifier.Ownership ownership = accountSid == null || token == null
+          ? CredentialVerifier.Ownership.UNKNOWN : verifier.owns(companyId, accountSid, token, e164);
+      if (ownership == CredentialVerifier.Ownership.OWNED) {
+        claims.add(number);
+      } else {
+        pending.add(new Document("phoneNumber", e164).append("reason", ownership == CredentialVerifier.Ownership.NOT_OWNED
+            ? "not a number of Twilio account " + accountSid + "; add it to that account, then set it active again"
+            : "Twilio could not confirm the account holds it; set it active again to retry"));
+      }
+    }
+    for (Document held : previous.getList("pendingNumbers", Document.class, List.of())) {
+      boolean decided = claims.stream().anyMatch(c -> c.get("phoneNumber").equals(held.get("phoneNumber")))
+          || pending.stream().anyMatch(p -> p.get("phoneNumber").equals(held.get("phoneNumber")));
+      if (!decided) {
+        pending.add(held);
+      }
+    }
+    twilio.put("phoneNumbers", claims);
+    twilio.put("pendingNumbers", pending);
+  }
+
+  private static Set<String> activeNumbers(Document twilio) {
+    Set<String> active = new HashSet<>();
+    for (Document number : twilio.getList("phoneNumbers", Document.class, List.of())) {
+      if (!"inactive".equals(number.getString("status"))) {
+        active.add(number.getString("phoneNumber"));
+      }
+    }
+    if (twilio.get("phoneNumber") instanceof String legacy) {
+      active.add(legacy);
+    }
+    return active;
   }
 
   private ResponseEntity<?> verify(String companyId, String accountSid, Secret token) {

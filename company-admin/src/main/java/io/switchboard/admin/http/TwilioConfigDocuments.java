@@ -126,6 +126,8 @@ public final class TwilioConfigDocuments {
     }
     view.put("phoneNumbers", numbers);
     view.put("legacyPhoneNumber", twilio.get("phoneNumber"));
+    view.put("pendingNumbers", twilio.getList("pendingNumbers", Document.class, List.of()).stream()
+        .map(p -> Map.of("phoneNumber", p.get("phoneNumber"), "reason", p.get("reason"))).toList());
     for (String field : List.of("callRoutingMode", "forwardNumber", "recordingEnabled", "transcriptionEnabled",
         "whisperMessage", "voicemailGreeting", "smsAutoReply", "aiAgent")) {
       view.put(field, twilio.get(field));

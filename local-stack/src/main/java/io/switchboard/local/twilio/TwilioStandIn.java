@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import io.switchboard.domain.twilio.FormFields;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -43,7 +44,8 @@ public final class TwilioStandIn implements AutoCloseable {
   public record Received(String method, String path, String template, String authUser, Map<String, List<String>> form,
       int status) {}
 
-  private record Account(String authToken, Behaviour behaviour, Duration delay) {}
+  /** @param numbers the numbers the account owns, or null for every number */
+  private record Account(String authToken, Behaviour behaviour, Duration delay, Set<String> numbers) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,12 +80,20 @@ public final class TwilioStandIn implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /**
+   * An account that owns only these numbers (E.164) in its {@code IncomingPhoneNumbers}; an account
+   * registered otherwise owns every number.
+   */
+  public void registerOwning(String accountSid, String authToken, Set<String> numbers) {
+    accounts.put(accountSid, new Account(authToken, Behaviour.OK, Duration.ZERO, Set.copyOf(numbers)));
+  }
+
   public void register(String accountSid, String authToken, Behaviour behaviour) {
     register(accountSid, authToken, behaviour, Duration.ZERO);
   }
 
   public void register(String accountSid, String authToken, Behaviour behaviour, Duration delay) {
-    accounts.put(accountSid, new Account(authToken, behaviour, delay));
+    accounts.put(accountSid, new Account(authToken, behaviour, delay, null));
   }
 
   public List<Received> received() {
@@ -157,7 +167,8 @@ public final class TwilioStandIn implements AutoCloseable {
           record(exchange, method, path, template, user, form, 429, error(429, 20429, "Too Many Requests"));
         }
       }
-      default -> record(exchange, method, path, template, user, form, 200, resource(template, matched.get(0), user, account, form));
+      default -> record(exchange, method, path, template, user, form, 200, resource(template, matched.get(0), user, account, form,
+          exchange.getRequestURI().getRawQuery()));
     }
   }
 
@@ -168,7 +179,7 @@ public final class TwilioStandIn implements AutoCloseable {
   }
 
   private String resource(String template, OpenApiContract.Match match, String accountSid, Account account,
-      Map<String, List<String>> form) {
+      Map<String, List<String>> form, String query) {
     ObjectNode node = JSON.createObjectNode();
     if (template.equals("/2010-04-01/Accounts/{Sid}.json")) {
       String status = switch (account.behaviour()) {
@@ -179,6 +190,16 @@ public final class TwilioStandIn implements AutoCloseable {
       node.put("sid", accountSid).put("friendly_name", "Stand-in account").put("status", status).put("type", "Full");
     } else if (template.endsWith("/Calls/{Sid}.json")) {
       node.put("sid", match.pathParams().get("Sid")).put("account_sid", accountSid).put("status", "in-progress");
+    } else if (template.endsWith("/IncomingPhoneNumbers.json")) {
+      String wanted = queryParameter(query, "PhoneNumber");
+      var list = node.putArray("incoming_phone_numbers");
+      if (wanted != null && (account.numbers() == null || account.numbers().contains(wanted))) {
+        list.addObject().put("sid", "PN" + "0".repeat(32)).put("account_sid", accountSid).put("phone_number", wanted)
+            .put("status", "in-use");
+      }
+      String uri = "/2010-04-01/Accounts/" + accountSid + "/IncomingPhoneNumbers.json";
+      node.put("first_page_uri", uri + "?Page=0&PageSize=50").putNull("next_page_uri").putNull("previous_page_uri")
+          .put("page", 0).put("page_size", 50).put("start", 0).put("end", list.size()).put("uri", uri);
     } else if (template.endsWith("/Messages.json")) {
       node.put("sid", String.format("SM%032d", sequence.incrementAndGet())).put("account_sid", accountSid)
           .put("to", FormFields.first(form, "To")).put("from", FormFields.first(form, "From")).put("body", FormFields.first(form, "Body"))
@@ -187,6 +208,10 @@ public final class TwilioStandIn implements AutoCloseable {
       node.put("account_sid", accountSid);
     }
     return node.toString();
+  }
+
+  private static String queryParameter(String rawQuery, String name) {
+    return rawQuery == null ? null : FormFields.first(parseForm(rawQuery), name);
   }
 
   private static String error(int status, int code, String message) {
