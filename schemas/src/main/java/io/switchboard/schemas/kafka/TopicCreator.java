@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates every topic of {@link Topics#ALL} with its partitions and cleanup policy, and checks that
@@ -46,8 +47,7 @@ public final class TopicCreator {
         }
       }
       admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-      Map<String, TopicDescription> described = admin.describeTopics(
-          Topics.ALL.stream().map(Topic::name).toList()).allTopicNames().get(30, TimeUnit.SECONDS);
+      Map<String, TopicDescription> described = describeOnceKnown(admin);
       for (Topic<?, ?> topic : Topics.ALL) {
         int actual = described.get(topic.name()).partitions().size();
         if (actual != topic.policy().partitions()) {
@@ -60,6 +60,26 @@ public final class TopicCreator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
+    }
+  }
+
+  /**
+   * The description of every topic, once the cluster's metadata knows them all: right after their
+   * creation a broker may still answer that it does not host one.
+   */
+  private static Map<String, TopicDescription> describeOnceKnown(Admin admin)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return admin.describeTopics(Topics.ALL.stream().map(Topic::name).toList()).allTopicNames()
+            .get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
     }
   }
 
