@@ -3,6 +3,7 @@ package io.switchboard.bench;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import io.switchboard.domain.companies.CompanyDocument;
 import io.switchboard.local.twilio.TwilioStandIn;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -120,7 +121,7 @@ public final class Fleet {
   /** Writes every company to MongoDB, in batches, with the first of its numbers in the legacy field. */
   public void insertInto(String mongoUri, String database) {
     try (MongoClient mongo = MongoClients.create(mongoUri)) {
-      MongoCollection<Document> companies = mongo.getDatabase(database).getCollection("v2companies");
+      MongoCollection<Document> companies = mongo.getDatabase(database).getCollection(CompanyDocument.COLLECTION);
       List<Document> batch = new ArrayList<>(INSERT_BATCH);
       for (int c = 0; c < companies(); c++) {
         batch.add(document(c, modes[c]));
@@ -139,8 +140,7 @@ public final class Fleet {
   public Document document(int company, Mode mode) {
     List<Document> numbers = new ArrayList<>(numbersPerCompany);
     for (int n = 0; n < numbersPerCompany; n++) {
-      numbers.add(new Document("phoneNumber", number(firstNumberOf(company) + n))
-          .append("status", "active").append("isPrimary", n == 0));
+      numbers.add(CompanyDocument.numberEntry(number(firstNumberOf(company) + n), "active", n == 0));
     }
     Document twilio = new Document("accountSid", accountSids[company])
         .append("authToken", authTokens[company])

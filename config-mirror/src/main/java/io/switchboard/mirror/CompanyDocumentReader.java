@@ -1,12 +1,11 @@
 package io.switchboard.mirror;
 
+import io.switchboard.domain.companies.CompanyDocument;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.crypto.TokenDocuments;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.schemas.common.EncryptedSecret;
-import io.switchboard.schemas.common.NumberSource;
-import io.switchboard.schemas.common.NumberStatus;
 import io.switchboard.schemas.common.RoutingMode;
 import io.switchboard.schemas.common.RoutingSnapshot;
 import io.switchboard.schemas.tenants.CompanyConfig;
@@ -14,13 +13,10 @@ import io.switchboard.schemas.tenants.PhoneNumberEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.bson.Document;
-import org.bson.types.ObjectId;
 
 /**
  * Reads a {@code v2companies} document as production holds it, legacy shapes included, into a
@@ -40,17 +36,18 @@ public final class CompanyDocumentReader {
   }
 
   public static String companyId(Object id) {
-    return id instanceof ObjectId objectId ? objectId.toHexString() : String.valueOf(id);
+    return CompanyDocument.id(id);
   }
 
   public CompanyConfig read(Document document, String sourceVersion) {
-    String companyId = companyId(document.get("_id"));
-    Document twilio = document.get("twilioConfig") instanceof Document d ? d : new Document();
+    CompanyDocument company = CompanyDocument.of(document);
+    String companyId = company.id();
+    Document twilio = company.twilio();
     List<String> warnings = new ArrayList<>();
 
     RoutingSnapshot routing = RoutingSnapshot.newBuilder()
         .setCompanyId(companyId)
-        .setCompanyName(firstString(document, "companyName", "name"))
+        .setCompanyName(company.name().orElse(null))
         .setAccountSid(string(twilio, document, "accountSid"))
         .setRoutingMode(routingMode(string(twilio, document, "callRoutingMode"), warnings))
         .setForwardNumber(forwardNumber(string(twilio, document, "forwardNumber"), warnings))
@@ -70,64 +67,14 @@ public final class CompanyDocumentReader {
         .setPreviousAuthToken(authToken(companyId, value(twilio, document, "previousAuthToken"), warnings))
         .setPreviousAuthTokenValidUntil(value(twilio, document, "previousAuthTokenValidUntil") instanceof Date until
             ? until.toInstant() : null)
-        .setPhoneNumbers(numbers(twilio, document, warnings))
+        .setPhoneNumbers(company.numbers(phoneNumbers, warnings).stream()
+            .map(n -> PhoneNumberEntry.newBuilder().setRaw(n.raw()).setE164(n.e164()).setStatus(n.status())
+                .setPrimary(n.primary()).setSource(n.source()).build())
+            .toList())
         .setWarnings(warnings)
         .setSourceVersion(sourceVersion)
         .setMirroredAt(Instant.now())
         .build();
-  }
-
-  private List<PhoneNumberEntry> numbers(Document twilio, Document root, List<String> warnings) {
-    List<PhoneNumberEntry> entries = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    Object listed = value(twilio, root, "phoneNumbers");
-    if (listed instanceof List<?> list) {
-      for (Object item : list) {
-        if (item instanceof Document entry && entry.get("phoneNumber") instanceof String raw) {
-          NumberStatus status = status(entry.get("status"));
-          entries.add(entry(raw, status, Boolean.TRUE.equals(entry.get("isPrimary")), NumberSource.PHONE_NUMBERS,
-              warnings, seen));
-        } else if (item instanceof String raw) {
-          entries.add(entry(raw, NumberStatus.ACTIVE, false, NumberSource.PHONE_NUMBERS, warnings, seen));
-        } else {
-          warnings.add("phoneNumbers contains an entry without a phoneNumber");
-        }
-      }
-    }
-    String legacy = string(twilio, root, "phoneNumber");
-    if (legacy != null && !legacy.isBlank()) {
-      Optional<String> e164 = phoneNumbers.toE164(legacy);
-      if (e164.isEmpty() || !seen.contains(e164.get())) {
-        boolean primary = entries.stream().noneMatch(PhoneNumberEntry::getPrimary);
-        entries.add(entry(legacy, NumberStatus.ACTIVE, primary, NumberSource.LEGACY_PHONE_NUMBER, warnings, seen));
-      }
-    }
-    entries.removeIf(e -> e == null);
-    return entries;
-  }
-
-  private PhoneNumberEntry entry(String raw, NumberStatus status, boolean primary, NumberSource source,
-      List<String> warnings, Set<String> seen) {
-    Optional<String> e164 = phoneNumbers.toE164(raw);
-    if (e164.isEmpty()) {
-      warnings.add("number '" + raw + "' (" + source + ") is not a phone number and will not route");
-    } else if (!seen.add(e164.get())) {
-      warnings.add("number " + e164.get() + " is listed twice; the first entry is used");
-      return null;
-    }
-    return PhoneNumberEntry.newBuilder().setRaw(raw).setE164(e164.orElse(null)).setStatus(status)
-        .setPrimary(primary).setSource(source).build();
-  }
-
-  private static NumberStatus status(Object value) {
-    if (value == null) {
-      return NumberStatus.ACTIVE;
-    }
-    return switch (value.toString().toLowerCase(Locale.ROOT)) {
-      case "active" -> NumberStatus.ACTIVE;
-      case "inactive", "disabled", "released" -> NumberStatus.INACTIVE;
-      default -> NumberStatus.UNKNOWN;
-    };
   }
 
   private static RoutingMode routingMode(String value, List<String> warnings) {
@@ -177,20 +124,11 @@ public final class CompanyDocumentReader {
   }
 
   private static Object value(Document twilio, Document root, String field) {
-    return twilio.containsKey(field) ? twilio.get(field) : root.get(field);
+    return CompanyDocument.of(root).field(field);
   }
 
   private static String string(Document twilio, Document root, String field) {
     Object value = value(twilio, root, field);
     return value == null ? null : value.toString();
-  }
-
-  private static String firstString(Document document, String... fields) {
-    for (String field : fields) {
-      if (document.get(field) instanceof String s) {
-        return s;
-      }
-    }
-    return null;
   }
 }

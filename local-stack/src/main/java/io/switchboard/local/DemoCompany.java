@@ -1,5 +1,6 @@
 package io.switchboard.local;
 
+import io.switchboard.domain.companies.CompanyDocument;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import java.security.SecureRandom;
@@ -35,8 +36,8 @@ public record DemoCompany(String companyId, String name, String accountSid, Stri
         .append("authToken", authToken)
         .append("phoneNumber", legacyNumber)
         .append("phoneNumbers", List.of(
-            new Document("phoneNumber", numbers.get(0)).append("status", "active").append("isPrimary", true),
-            new Document("phoneNumber", numbers.get(1)).append("status", "active").append("isPrimary", false)))
+            CompanyDocument.numberEntry(numbers.get(0), "active", true),
+            CompanyDocument.numberEntry(numbers.get(1), "active", false)))
         .append("callRoutingMode", "forward")
         .append("forwardNumber", forwardNumber)
         .append("recordingEnabled", true)
@@ -46,7 +47,7 @@ public record DemoCompany(String companyId, String name, String accountSid, Stri
 
   public void insertInto(String mongoUri, String database) {
     try (MongoClient mongo = MongoClients.create(mongoUri)) {
-      mongo.getDatabase(database).getCollection("v2companies").insertOne(toDocument());
+      mongo.getDatabase(database).getCollection(CompanyDocument.COLLECTION).insertOne(toDocument());
     }
   }
 }

@@ -3,10 +3,11 @@ package io.switchboard.cli;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import io.switchboard.domain.companies.CompanyDocument;
+import io.switchboard.domain.companies.CompanyVersion;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.crypto.TokenDocuments;
-import io.switchboard.domain.companies.CompanyVersion;
 import io.switchboard.schemas.common.EncryptedSecret;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ final class CredentialMaintenance {
     List<Change> changes = new ArrayList<>();
     for (Document company : companies.find(Filters.exists("twilioConfig.authToken"))) {
       String id = id(company.get("_id"));
-      Object value = company.get("twilioConfig", Document.class).get("authToken");
+      Object value = CompanyDocument.of(company).twilio().get(CompanyDocument.AUTH_TOKEN);
       if (!TokenDocuments.isPlaintext(value)) {
         continue;
       }
@@ -53,14 +54,14 @@ final class CredentialMaintenance {
     List<Change> changes = new ArrayList<>();
     for (Document company : companies.find(Filters.exists("twilioConfig.authToken.ciphertext"))) {
       String id = id(company.get("_id"));
-      EncryptedSecret encrypted = TokenDocuments.encrypted(company.get("twilioConfig", Document.class).get("authToken"));
+      EncryptedSecret encrypted = TokenDocuments.encrypted(CompanyDocument.of(company).twilio().get(CompanyDocument.AUTH_TOKEN));
       if (encrypted == null || !cipher.needsReEncryption(encrypted)) {
         continue;
       }
       int oldKey = CredentialCipher.keyIdOf(encrypted);
       try {
         Secret token = cipher.decrypt(id, encrypted);
-        if (!dryRun && !replaceTokenIfUnchanged(company, company.get("twilioConfig", Document.class).get("authToken"),
+        if (!dryRun && !replaceTokenIfUnchanged(company, CompanyDocument.of(company).twilio().get(CompanyDocument.AUTH_TOKEN),
             TokenDocuments.toDocument(cipher.encrypt(id, token)))) {
           changes.add(new Change(id, "NOT moved: the token changed meanwhile; run again"));
           continue;

@@ -2,8 +2,9 @@ package io.switchboard.admin.http;
 
 import io.switchboard.admin.mongo.CompanyStore;
 import io.switchboard.admin.twilio.CredentialVerifier;
-import io.switchboard.domain.crypto.Secret;
+import io.switchboard.domain.companies.CompanyDocument;
 import io.switchboard.domain.companies.CompanyVersion;
+import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.phone.PhoneNumbers;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -224,17 +225,8 @@ public class CompanyConfigController {
     twilio.put("pendingNumbers", pending);
   }
 
-  private static Set<String> activeNumbers(Document twilio) {
-    Set<String> active = new HashSet<>();
-    for (Document number : twilio.getList("phoneNumbers", Document.class, List.of())) {
-      if (!"inactive".equals(number.getString("status"))) {
-        active.add(number.getString("phoneNumber"));
-      }
-    }
-    if (twilio.get("phoneNumber") instanceof String legacy) {
-      active.add(legacy);
-    }
-    return active;
+  private Set<String> activeNumbers(Document twilio) {
+    return new HashSet<>(CompanyDocument.of(new Document(CompanyDocument.TWILIO, twilio)).activeNumbers(phones));
   }
 
   private ResponseEntity<?> verify(String companyId, String accountSid, Secret token) {

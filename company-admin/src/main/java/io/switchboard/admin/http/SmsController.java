@@ -1,6 +1,7 @@
 package io.switchboard.admin.http;
 
 import io.switchboard.admin.mongo.CompanyStore;
+import io.switchboard.domain.companies.CompanyDocument;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.events.SideEffectKind;
@@ -95,13 +96,7 @@ public class SmsController {
     return ResponseEntity.accepted().body(Map.of("effectId", effect.getEffectId(), "from", from, "to", to.get()));
   }
 
-  private static List<String> activeNumbers(Document company) {
-    Document twilio = company.get("twilioConfig") instanceof Document d ? d : new Document();
-    List<Document> numbers = new ArrayList<>(twilio.getList("phoneNumbers", Document.class, List.of()));
-    numbers.sort((a, b) -> Boolean.compare(Boolean.TRUE.equals(b.get("isPrimary")), Boolean.TRUE.equals(a.get("isPrimary"))));
-    List<String> active = new ArrayList<>();
-    numbers.stream().filter(d -> d.get("status") == null || "active".equals(d.get("status")))
-        .forEach(d -> active.add(String.valueOf(d.get("phoneNumber"))));
-    return active;
+  private List<String> activeNumbers(Document company) {
+    return CompanyDocument.of(company).activeNumbers(phones);
   }
 }

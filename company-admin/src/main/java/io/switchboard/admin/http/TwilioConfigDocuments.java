@@ -1,5 +1,6 @@
 package io.switchboard.admin.http;
 
+import io.switchboard.domain.companies.CompanyDocument;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.crypto.TokenDocuments;
@@ -92,9 +93,8 @@ public final class TwilioConfigDocuments {
     List<Document> numbers = new ArrayList<>();
     if (requested != null) {
       for (TwilioConfigRequest.PhoneNumberRequest number : requested) {
-        numbers.add(new Document("phoneNumber", phones.toE164(number.phoneNumber()).orElseThrow())
-            .append("status", number.status() == null ? "active" : number.status())
-            .append("isPrimary", Boolean.TRUE.equals(number.isPrimary())));
+        numbers.add(CompanyDocument.numberEntry(phones.toE164(number.phoneNumber()).orElseThrow(),
+            number.status() == null ? "active" : number.status(), Boolean.TRUE.equals(number.isPrimary())));
       }
     }
     return numbers;
