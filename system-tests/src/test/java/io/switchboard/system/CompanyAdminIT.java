@@ -172,6 +172,29 @@ class CompanyAdminIT {
   }
 
   @Test
+  void shouldShowAndChangeACompanyWhoseNumbersAreStoredInALegacyShape() throws Exception {
+    String id = new ObjectId().toHexString();
+    String plain = "+1555" + String.format("%07d", ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999));
+    companies.insertOne(new Document("_id", new ObjectId(id)).append("companyName", "Legacy " + id)
+        .append("twilioConfig", new Document("accountSid", "AC" + "c".repeat(32)).append("authToken", "c".repeat(32))
+            .append("phoneNumbers", List.of(plain, new Document("phoneNumber", "(555) 010-0001")
+                .append("status", "disabled")))
+            .append("callRoutingMode", "voicemail")));
+    String path = "/api/companies/" + id + "/twilio/config";
+
+    HttpResponse<String> shown = call("GET", path, admin(), null);
+    HttpResponse<String> deactivated = call("PATCH", path.replace("/config", "/phone-numbers/") + plain.replace("+", "%2B"),
+        admin(), Map.of("status", "inactive"));
+
+    assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+    assertThat(JSON.readTree(shown.body()).path("phoneNumbers").findValuesAsText("phoneNumber"))
+        .containsExactly(plain, "+15550100001");
+    assertThat(JSON.readTree(shown.body()).path("phoneNumbers").findValuesAsText("status"))
+        .containsExactly("active", "inactive");
+    assertThat(deactivated.statusCode()).as(deactivated.body()).isEqualTo(200);
+  }
+
+  @Test
   void shouldHoldANumberTheCompanysOwnAccountDoesNotHoldAsPendingUntilItsOwnerClaimsIt() throws Exception {
     Tenant squatter = Tenant.create();
     String owned = "+1555" + String.format("%07d", ThreadLocalRandom.current().nextInt(1_000_000, 9_999_999));

@@ -164,8 +164,8 @@ public class CompanyConfigController {
     if (company.isEmpty()) {
       return notFound(companyId);
     }
-    Document twilio = company.get().get("twilioConfig") instanceof Document d ? d : new Document();
-    List<Document> numbers = new ArrayList<>(twilio.getList("phoneNumbers", Document.class, List.of()));
+    Document twilio = new Document(CompanyDocument.of(company.get()).twilio());
+    List<Document> numbers = new ArrayList<>(documents.storedNumbers(company.get()));
     ResponseEntity<?> stop = change.apply(numbers);
     if (stop != null) {
       return stop;

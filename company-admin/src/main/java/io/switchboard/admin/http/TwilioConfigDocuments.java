@@ -5,12 +5,14 @@ import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.crypto.TokenDocuments;
 import io.switchboard.domain.phone.PhoneNumbers;
+import io.switchboard.schemas.common.NumberSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.bson.Document;
 
@@ -100,6 +102,18 @@ public final class TwilioConfigDocuments {
     return numbers;
   }
 
+  /**
+   * The entries of {@code phoneNumbers[]} as Switchboard writes them, whatever shape they were stored
+   * in (plain strings, formatted numbers): read by the one codec of company documents.
+   */
+  List<Document> storedNumbers(Document company) {
+    return CompanyDocument.of(company).numbers(phones, new ArrayList<>()).stream()
+        .filter(n -> n.source() == NumberSource.PHONE_NUMBERS)
+        .map(n -> CompanyDocument.numberEntry(n.e164() != null ? n.e164() : n.raw(),
+            n.status().name().toLowerCase(Locale.ROOT), n.primary()))
+        .toList();
+  }
+
   /** The company's configuration as the API shows it: the token masked, never whole. */
   Map<String, Object> view(String companyId, Document company) {
     Document twilio = company.get("twilioConfig") instanceof Document d ? d : new Document();
@@ -117,7 +131,7 @@ public final class TwilioConfigDocuments {
     view.put("authToken", token == null ? null : token.masked());
     view.put("authTokenEncrypted", twilio.get("authToken") instanceof Document);
     List<Map<String, Object>> numbers = new ArrayList<>();
-    for (Document number : twilio.getList("phoneNumbers", Document.class, List.of())) {
+    for (Document number : storedNumbers(company)) {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("phoneNumber", number.get("phoneNumber"));
       entry.put("status", number.get("status"));
@@ -125,7 +139,7 @@ public final class TwilioConfigDocuments {
       numbers.add(entry);
     }
     view.put("phoneNumbers", numbers);
-    view.put("legacyPhoneNumber", twilio.get("phoneNumber"));
+    view.put("legacyPhoneNumber", CompanyDocument.of(company).string(CompanyDocument.LEGACY_PHONE_NUMBER).orElse(null));
     view.put("pendingNumbers", twilio.getList("pendingNumbers", Document.class, List.of()).stream()
         .map(p -> Map.of("phoneNumber", p.get("phoneNumber"), "reason", p.get("reason"))).toList());
     for (String field : List.of("callRoutingMode", "forwardNumber", "recordingEnabled", "transcriptionEnabled",
