@@ -47,7 +47,8 @@ class AnalyticsConsumerIT {
       TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(number) != null,
           Duration.ofSeconds(20));
     }
-    TopicTables.sleep(300);
+    numbers.keySet().forEach(id -> Webhooks.awaitIngressKnows(services.ingressUrl(), id,
+        "a" + id.substring(id.length() - 1) + "x".repeat(30)));
 
     Map<String, Integer> sentCalls = new HashMap<>();
     Map<String, Integer> sentSeconds = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -47,7 +48,7 @@ class CallbacksIT {
               .append("recordingEnabled", true).append("voicemailGreeting", "Leave a message for Callbacks Inc")));
     }
     TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(number) != null, Duration.ofSeconds(30));
-    TopicTables.sleep(300);
+    Webhooks.awaitIngressKnows(services.ingressUrl(), COMPANY, TOKEN);
   }
 
   @Test
@@ -121,9 +122,9 @@ class CallbacksIT {
 
     assertThat(retry.statusCode()).isEqualTo(200);
     assertThat(retry.body()).isEqualTo(first.body());
-    TopicTables.sleep(500);
-    List<WebhookReceived> published = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS).stream()
-        .map(r -> r.value()).filter(v -> callSid.equals(v.getCallSid())).toList();
+    List<WebhookReceived> published = await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+        .until(() -> TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS).stream()
+            .map(r -> r.value()).filter(v -> callSid.equals(v.getCallSid())).toList(), list -> list.size() == 1);
     assertThat(published).hasSize(1);
   }
 

@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -236,11 +237,9 @@ class CompanyAdminIT {
 
     assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
     assertThat(JSON.readTree(retry.body()).path("effectId")).isEqualTo(JSON.readTree(first.body()).path("effectId"));
-    for (int i = 0; i < 100 && sent(tenant).isEmpty(); i++) {
-      TopicTables.sleep(100);
-    }
-    TopicTables.sleep(1_000);
-    List<TwilioStandIn.Received> sent = sent(tenant);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !sent(tenant).isEmpty());
+    List<TwilioStandIn.Received> sent = await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+        .until(() -> sent(tenant), list -> list.size() == 1);
     assertThat(sent).hasSize(1);
     assertThat(sent.get(0).form()).containsEntry("To", List.of("+15557654321"))
         .containsEntry("From", List.of(tenant.number)).containsEntry("Body", List.of("Your plumber is on the way"));

@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -16,11 +17,12 @@ import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.BsonDocument;
@@ -143,23 +145,28 @@ class ConfigMirrorFailoverIT {
   void shouldLoseAndReorderNothingWhenStoppedAndRestartedMidStream() throws Exception {
     insert("c1", "v0");
     ConfigurableApplicationContext current = startMirror("mirror-0");
-    AtomicBoolean writing = new AtomicBoolean(true);
     AtomicInteger written = new AtomicInteger();
-    Thread writer = new Thread(() -> {
-      for (int i = 1; i <= 60 && writing.get(); i++) {
-        setVersion("c1", "v" + i);
-        written.set(i);
-        TopicTables.sleep(25);
+    // 60 writes, one every 25 ms, while the mirror is stopped and restarted three times under them.
+    ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+    writer.scheduleAtFixedRate(() -> {
+      if (written.get() < 60) {
+        setVersion("c1", "v" + (written.get() + 1));
+        written.incrementAndGet();
       }
-    });
-    writer.start();
-    for (int restart = 1; restart <= 3; restart++) {
-      TopicTables.sleep(300);
-      stop(current);
-      TopicTables.sleep(100);
-      current = startMirror("mirror-" + restart);
+    }, 0, 25, TimeUnit.MILLISECONDS);
+    try {
+      for (int restart = 1; restart <= 3; restart++) {
+        int before = written.get();
+        await().atMost(Duration.ofSeconds(20)).until(() -> written.get() >= Math.min(60, before + 10));
+        stop(current);
+        int stoppedAt = written.get();
+        await().atMost(Duration.ofSeconds(20)).until(() -> written.get() >= Math.min(60, stoppedAt + 3));
+        current = startMirror("mirror-" + restart);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> written.get() == 60);
+    } finally {
+      writer.shutdownNow();
     }
-    writer.join();
     String last = "v" + written.get();
     awaitConfig("c1", last);
 
@@ -197,11 +204,7 @@ class ConfigMirrorFailoverIT {
   }
 
   private static void awaitActive(ConfigurableApplicationContext context) {
-    Instant deadline = Instant.now().plusSeconds(15);
-    while (!mirror(context).isActive() && Instant.now().isBefore(deadline)) {
-      TopicTables.sleep(50);
-    }
-    assertThat(mirror(context).isActive()).as("mirror became active").isTrue();
+    await("mirror became active").atMost(Duration.ofSeconds(15)).until(() -> mirror(context).isActive());
   }
 
   private static void awaitConfig(String companyId, String version) {

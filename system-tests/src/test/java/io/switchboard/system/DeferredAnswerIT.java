@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -46,7 +47,7 @@ class DeferredAnswerIT {
         SwitchboardServices services = SwitchboardServices.start(stack, null,
             Map.of("switchboard.ingress.reply-budget", budget))) {
       stack.twilio().register(ACCOUNT, TOKEN, TwilioStandIn.Behaviour.OK);
-      seedCompany(stack);
+      seedCompany(stack, services);
 
       Map<String, Boolean> inlineByCall = new LinkedHashMap<>();
       for (int i = 0; i < CALLS; i++) {
@@ -58,9 +59,10 @@ class DeferredAnswerIT {
       }
       long deferred = inlineByCall.values().stream().filter(inline -> !inline).count();
       awaitUpdates(stack.twilio(), deferred);
-      TopicTables.sleep(2_000);
-
-      Map<String, Long> updates = updatesByCall(stack.twilio());
+      // And no further update over two more seconds.
+      Map<String, Long> updates = await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(20))
+          .until(() -> updatesByCall(stack.twilio()), u -> u.values().stream().mapToLong(Long::longValue).sum()
+              == deferred);
       for (var call : inlineByCall.entrySet()) {
         long applied = updates.getOrDefault(call.getKey(), 0L);
         assertThat(applied).as("updates of %s, answered %s", call.getKey(), call.getValue() ? "inline" : "on hold")
@@ -72,8 +74,8 @@ class DeferredAnswerIT {
           CALLS - deferred, CALLS, deferred);
 
       replayWebhooks(stack);
-      TopicTables.sleep(3_000);
-      assertThat(updatesByCall(stack.twilio())).as("updates after replaying every webhook").isEqualTo(updates);
+      await("no update repeated after replaying every webhook").during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(20)).until(() -> updatesByCall(stack.twilio()).equals(updates));
       if (deferred > 0) {
         long requests = TopicTables.readAll(stack.kafkaClients(), Topics.SIDE_EFFECTS).size();
         assertThat(requests).as("the replay asked again, and was refused by the outcome record").isGreaterThan(deferred);
@@ -88,7 +90,7 @@ class DeferredAnswerIT {
             Map.of("switchboard.ingress.reply-budget", "1ms"))) {
       stack.twilio().register(ACCOUNT, TOKEN, TwilioStandIn.Behaviour.OK);
       String greeting = "Thank you for calling. ".repeat(200);
-      seedCompany(stack, greeting);
+      seedCompany(stack, services, greeting);
       String callSid = "CA" + "4".repeat(32);
 
       HttpResponse<String> held = Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
@@ -110,11 +112,11 @@ class DeferredAnswerIT {
     }
   }
 
-  private static void seedCompany(LocalStack stack) {
-    seedCompany(stack, null);
+  private static void seedCompany(LocalStack stack, SwitchboardServices services) {
+    seedCompany(stack, services, null);
   }
 
-  private static void seedCompany(LocalStack stack, String greeting) {
+  private static void seedCompany(LocalStack stack, SwitchboardServices services, String greeting) {
     try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
       mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", "deferred")
           .append("twilioConfig", new Document("accountSid", ACCOUNT).append("authToken", TOKEN)
@@ -123,8 +125,7 @@ class DeferredAnswerIT {
     }
     TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(NUMBER) != null,
         Duration.ofSeconds(30));
-    // The ingress follows the company config on its own; give it the route's head start.
-    TopicTables.sleep(500);
+    Webhooks.awaitIngressKnows(services.ingressUrl(), "deferred", TOKEN);
   }
 
   /** Re-publishes every webhook on the log, as an operator's replay does, and waits until each is answered again. */
@@ -146,11 +147,8 @@ class DeferredAnswerIT {
   }
 
   private static void awaitUpdates(TwilioStandIn twilio, long expected) {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (updatesByCall(twilio).values().stream().mapToLong(Long::longValue).sum() < expected
-        && Instant.now().isBefore(deadline)) {
-      TopicTables.sleep(100);
-    }
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> updatesByCall(twilio).values().stream().mapToLong(Long::longValue).sum() >= expected);
   }
 
   private static Map<String, Long> updatesByCall(TwilioStandIn twilio) {

@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,18 +65,17 @@ class HealthMonitorIT {
       assertThat(health.get("suspended").getAccountStatus()).isEqualTo("suspended");
       assertThat(health.get("broken").getReason()).startsWith("Twilio answered 500");
 
-      TopicTables.sleep(4_000);
-      assertThat(alerts(stack)).containsExactlyInAnyOrder("rejected:DEPENDENCY_HEALTH_CRITICAL",
-          "suspended:DEPENDENCY_HEALTH_CRITICAL", "broken:DEPENDENCY_HEALTH_CRITICAL");
+      // One alert per transition, and no more over two further check periods.
+      await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(alerts(stack)).containsExactlyInAnyOrder("rejected:DEPENDENCY_HEALTH_CRITICAL",
+              "suspended:DEPENDENCY_HEALTH_CRITICAL", "broken:DEPENDENCY_HEALTH_CRITICAL"));
 
       twilio.register(String.format("AC%032d", indexOf(behaviours, "rejected")), "t".repeat(32),
           TwilioStandIn.Behaviour.OK);
-      for (int i = 0; i < 100 && !alerts(stack).contains("rejected:DEPENDENCY_HEALTH_RECOVERED"); i++) {
-        TopicTables.sleep(100);
-      }
-      TopicTables.sleep(2_000);
-      assertThat(alerts(stack)).filteredOn(a -> a.startsWith("rejected:"))
-          .containsExactly("rejected:DEPENDENCY_HEALTH_CRITICAL", "rejected:DEPENDENCY_HEALTH_RECOVERED");
+      await().atMost(Duration.ofSeconds(20)).until(() -> alerts(stack).contains("rejected:DEPENDENCY_HEALTH_RECOVERED"));
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(alerts(stack)).filteredOn(a -> a.startsWith("rejected:"))
+              .containsExactly("rejected:DEPENDENCY_HEALTH_CRITICAL", "rejected:DEPENDENCY_HEALTH_RECOVERED"));
 
       HttpResponse<String> report = get(services.healthUrl(), services.tokens().adminToken(Duration.ofMinutes(5)));
       assertThat(report.statusCode()).isEqualTo(200);
@@ -115,18 +115,15 @@ class HealthMonitorIT {
 
       Map<String, Integer> checks = new HashMap<>();
       Map<String, List<java.time.Instant>> times = new HashMap<>();
-      for (int i = 0; i < 300; i++) {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
         checks.clear();
         times.clear();
         for (ConsumerRecord<String, TenantHealth> r : TopicTables.readAll(stack.kafkaClients(), Topics.TENANT_HEALTH)) {
           checks.merge(r.key(), 1, Integer::sum);
           times.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getCheckedAt());
         }
-        if (checks.size() == tenants && checks.values().stream().allMatch(n -> n >= 2)) {
-          break;
-        }
-        TopicTables.sleep(200);
-      }
+        return checks.size() == tenants && checks.values().stream().allMatch(n -> n >= 2);
+      });
       assertThat(checks).hasSize(tenants);
       assertThat(checks.values()).as("every tenant checked again by its schedule").allMatch(n -> n >= 2);
       long longestGap = times.values().stream().flatMap(list -> {

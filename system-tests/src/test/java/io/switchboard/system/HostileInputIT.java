@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -48,7 +49,7 @@ class HostileInputIT {
     }
     TopicTables.awaitTable(SharedStack.stack().kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(number) != null,
         Duration.ofSeconds(30));
-    TopicTables.sleep(300);
+    Webhooks.awaitIngressKnows(services.ingressUrl(), "hostile-" + number, TOKEN);
   }
 
   @Test
@@ -64,11 +65,11 @@ class HostileInputIT {
     assertThat(missingTo.body()).isEqualTo("Missing required field To");
     assertThat(missingSid.statusCode()).isEqualTo(400);
     assertThat(missingSid.body()).isEqualTo("Missing required field CallSid");
-    TopicTables.sleep(500);
-    var records = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_REJECTED).stream()
-        .map(r -> r.value()).filter(u -> u != null && callSid.equals(u.getEvent().getCallSid())).toList();
-    assertThat(records).extracting(u -> u.getReason().name() + ": " + u.getDetail())
-        .containsExactly("MALFORMED: missing field To");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TopicTables.readAll(
+        SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_REJECTED).stream().map(r -> r.value())
+        .filter(u -> u != null && callSid.equals(u.getEvent().getCallSid())).toList())
+        .extracting(u -> u.getReason().name() + ": " + u.getDetail())
+        .containsExactly("MALFORMED: missing field To"));
   }
 
   @Test
@@ -96,10 +97,10 @@ class HostileInputIT {
     HttpResponse<String> replayedOnOtherBody = post(url, encode(otherBody), "application/x-www-form-urlencoded", genuine);
     assertThat(replayedOnOtherBody.statusCode()).isEqualTo(403);
     assertThat(replayedOnOtherBody.body()).isEqualTo("Forbidden");
-    TopicTables.sleep(500);
-    var audit = TopicTables.readAll(SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_REJECTED).stream()
-        .map(r -> r.value()).filter(u -> u != null && call.get("CallSid").get(0).equals(u.getEvent().getCallSid()))
-        .toList();
+    var audit = await().atMost(Duration.ofSeconds(20)).until(() -> TopicTables.readAll(
+        SharedStack.stack().kafkaClients(), Topics.WEBHOOKS_REJECTED).stream().map(r -> r.value())
+        .filter(u -> u != null && call.get("CallSid").get(0).equals(u.getEvent().getCallSid())).toList(),
+        list -> list.size() >= 3);
     assertThat(audit).hasSize(3).allSatisfy(record -> {
       assertThat(record.getReason().name()).isEqualTo("SIGNATURE_INVALID");
       assertThat(record.getCompanyIds()).containsExactly("hostile-" + number);

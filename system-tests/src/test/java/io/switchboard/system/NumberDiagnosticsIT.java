@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -105,12 +106,7 @@ class NumberDiagnosticsIT {
   }
 
   private static String awaitOutput(java.util.function.Supplier<String> command, String expected) {
-    String output = command.get();
-    for (int i = 0; i < 100 && !output.contains(expected); i++) {
-      TopicTables.sleep(100);
-      output = command.get();
-    }
-    return output;
+    return await().atMost(Duration.ofSeconds(20)).until(command::get, output -> output.contains(expected));
   }
 
   private static void insert(Document company) {

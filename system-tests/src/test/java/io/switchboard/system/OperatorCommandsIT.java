@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,12 +54,9 @@ class OperatorCommandsIT {
             .get();
       }
 
-      String line = null;
-      for (int i = 0; i < 100 && line == null; i++) {
-        line = Cli.runOnSharedStack("dlt", "list", "--topic", Topics.SIDE_EFFECTS_DLT.name()).lines()
-            .filter(l -> l.contains("key=" + effectId)).findFirst().orElse(null);
-        TopicTables.sleep(line == null ? 200 : 0);
-      }
+      String line = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+          Cli.runOnSharedStack("dlt", "list", "--topic", Topics.SIDE_EFFECTS_DLT.name()).lines()
+              .filter(l -> l.contains("key=" + effectId)).findFirst().orElse(null), found -> found != null);
       assertThat(line).as("dead-lettered effect").isNotNull().contains("has no Twilio credentials")
           .contains("from " + Topics.SIDE_EFFECTS.name());
       Matcher position = Pattern.compile("^(\\S+) (\\d+) (\\d+) ").matcher(line);
@@ -69,30 +68,28 @@ class OperatorCommandsIT {
           .contains("Thanks for calling");
 
       stack.twilio().register(accountSid, "o".repeat(32), TwilioStandIn.Behaviour.OK);
+      String callHandler = SharedStack.services().processUrls().get("call-handler");
+      double seenBefore = Probes.companyConfigRecordsSeen(callHandler);
       companies.updateOne(Filters.eq("_id", company), Updates.set("twilioConfig.authToken", "o".repeat(32)));
       TopicTables.awaitTable(stack.kafkaClients(), Topics.COMPANY_CONFIG,
           t -> t.get(company) != null && t.get(company).getAuthToken() != null, Duration.ofSeconds(20));
-      TopicTables.sleep(500);
+      await("the call-handler has the new config").atMost(Duration.ofSeconds(20))
+          .until(() -> Probes.companyConfigRecordsSeen(callHandler) > seenBefore);
 
       assertThat(Cli.runOnSharedStack("dlt", "redrive", where[0], where[1], where[2], "--force")).contains("back to "
           + Topics.SIDE_EFFECTS.name());
-      List<TwilioStandIn.Received> sent = List.of();
-      for (int i = 0; i < 100 && sent.isEmpty(); i++) {
-        TopicTables.sleep(100);
-        sent = stack.twilio().received().stream().filter(r -> accountSid.equals(r.authUser())
-            && r.template() != null && r.template().endsWith("/Messages.json") && r.status() == 200).toList();
-      }
-      TopicTables.sleep(1_000);
-      sent = stack.twilio().received().stream().filter(r -> accountSid.equals(r.authUser())
-          && r.template() != null && r.template().endsWith("/Messages.json") && r.status() == 200).toList();
+      Supplier<List<TwilioStandIn.Received>> messages = () -> stack.twilio().received().stream()
+          .filter(r -> accountSid.equals(r.authUser()) && r.template() != null
+              && r.template().endsWith("/Messages.json") && r.status() == 200).toList();
+      await().atMost(Duration.ofSeconds(20)).until(() -> !messages.get().isEmpty());
+      List<TwilioStandIn.Received> sent = await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+          .until(messages::get, list -> list.size() == 1);
       assertThat(sent).hasSize(1);
       assertThat(sent.get(0).form()).containsEntry("From", List.of(number));
 
       assertThat(Cli.runOnSharedStack("dlt", "redrive", where[0], where[1], where[2], "--force")).contains("back to");
-      TopicTables.sleep(2_000);
-      assertThat(stack.twilio().received().stream().filter(r -> accountSid.equals(r.authUser())
-          && r.template() != null && r.template().endsWith("/Messages.json") && r.status() == 200))
-          .as("an applied message is never sent again, even when forced").hasSize(1);
+      await("an applied message is never sent again, even when forced").during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(10)).until(() -> messages.get().size() == 1);
     }
     assertThat(Cli.runOnSharedStack("tenants", "health")).startsWith("COMPANY").contains("companies");
   }

@@ -44,6 +44,20 @@ final class Probes {
     return response.body();
   }
 
+  /**
+   * How many company-config records the process's copies of that topic have taken in since they
+   * caught up (the count of its config-propagation timer).
+   */
+  static double companyConfigRecordsSeen(String processUrl) {
+    Matcher m = Pattern.compile("^switchboard_config_propagation_seconds_count\\{[^}]*topic=\"tenants\\.company-config\""
+        + "[^}]*} ([0-9.E]+)", Pattern.MULTILINE).matcher(scrape(processUrl));
+    double seen = 0;
+    while (m.find()) {
+      seen += Double.parseDouble(m.group(1));
+    }
+    return seen;
+  }
+
   /** The metric names of the samples in a scrape. */
   static Set<String> metricNames(String scrape) {
     Set<String> names = new TreeSet<>();

@@ -1,6 +1,7 @@
 package io.switchboard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -58,7 +60,7 @@ class SecretLeakIT {
       }
       TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(NUMBER) != null,
           Duration.ofSeconds(30));
-      TopicTables.sleep(500);
+      Webhooks.awaitIngressKnows(services.ingressUrl(), "leak", TOKEN);
 
       List<String> answers = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
@@ -76,7 +78,16 @@ class SecretLeakIT {
       answers.add(forged.body());
       assertThat(forged.statusCode()).isEqualTo(403);
       awaitTwilio(stack.twilio(), 6);
-      TopicTables.sleep(3_000);
+      // Until the flow's records stop coming (the health checks go on writing every period): the scan
+      // must see every record the calls, the message and the callbacks produced.
+      AtomicLong lastCount = new AtomicLong(-1);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> {
+            long now = TopicTables.readAll(stack.kafkaClients(), Topics.CALL_EVENTS).size()
+                + TopicTables.readAll(stack.kafkaClients(), Topics.SIDE_EFFECT_OUTCOMES).size()
+                + TopicTables.readAll(stack.kafkaClients(), Topics.REPLIES).size();
+            return lastCount.getAndSet(now) == now;
+          });
 
       Set<String> forms = Set.of(TOKEN, Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)));
       List<String> leaks = new ArrayList<>();
@@ -158,9 +169,7 @@ class SecretLeakIT {
   }
 
   private static void awaitTwilio(TwilioStandIn twilio, int requests) {
-    for (int i = 0; i < 300 && twilio.received().size() < requests; i++) {
-      TopicTables.sleep(100);
-    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> twilio.received().size() >= requests);
   }
 
   /** Reads every record of every topic on the cluster as bytes and reports any that contain a secret. */

@@ -42,7 +42,7 @@ class TenantIsolationIT {
       Tenant b = new Tenant("tenant-b", "AC" + "b".repeat(32), "b".repeat(32), "+15557770201");
       stack.twilio().register(a.accountSid, a.token, TwilioStandIn.Behaviour.FLAKY);
       stack.twilio().register(b.accountSid, b.token, TwilioStandIn.Behaviour.OK);
-      seed(stack, a, b);
+      seed(stack, services, a, b);
       KafkaClients clients = stack.kafkaClients();
 
       try (KafkaProducer<String, SideEffect> producer = clients.producer(Topics.SIDE_EFFECTS, "test-requests")) {
@@ -112,7 +112,7 @@ class TenantIsolationIT {
     producer.send(new ProducerRecord<>(Topics.SIDE_EFFECTS.name(), effect.getEffectId(), effect)).get();
   }
 
-  private static void seed(LocalStack stack, Tenant... tenants) {
+  private static void seed(LocalStack stack, SwitchboardServices services, Tenant... tenants) {
     try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
       for (Tenant tenant : tenants) {
         mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(
@@ -125,6 +125,8 @@ class TenantIsolationIT {
       TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(tenant.number) != null,
           Duration.ofSeconds(30));
     }
-    TopicTables.sleep(1_000);
+    for (Tenant tenant : tenants) {
+      Webhooks.awaitIngressKnows(services.ingressUrl(), tenant.id, tenant.token);
+    }
   }
 }

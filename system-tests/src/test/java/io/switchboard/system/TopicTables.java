@@ -4,7 +4,6 @@ import io.switchboard.schemas.kafka.TopicScan;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.awaitility.Awaitility;
 
 /** Reads a topic from the beginning, as a table (latest value per key) or as the list of its records. */
 final class TopicTables {
@@ -34,23 +34,10 @@ final class TopicTables {
     return table;
   }
 
-  /** Re-reads the table until it satisfies the condition; returns it, or the last one read at the timeout. */
+  /** Re-reads the table until it satisfies the condition and returns it; fails at the timeout. */
   static <V> Map<String, V> awaitTable(KafkaClients clients, Topic<String, V> topic,
       Predicate<Map<String, V>> condition, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    Map<String, V> table = table(clients, topic);
-    while (!condition.test(table) && Instant.now().isBefore(deadline)) {
-      sleep(50);
-      table = table(clients, topic);
-    }
-    return table;
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return Awaitility.await("table of " + topic.name()).atMost(timeout).pollInterval(Duration.ofMillis(50))
+        .until(() -> table(clients, topic), condition::test);
   }
 }

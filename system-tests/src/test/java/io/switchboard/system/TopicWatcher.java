@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.awaitility.Awaitility;
 
 /** Follows a topic from its current end and keeps every record with the moment it was read. */
 final class TopicWatcher<V> implements AutoCloseable {
@@ -44,18 +45,12 @@ final class TopicWatcher<V> implements AutoCloseable {
     thread.start();
   }
 
-  /** The first record for the key, read after {@code since}, whose value matches; empty at the timeout. */
+  /** The first record for the key, read after {@code since}, whose value matches; fails at the timeout. */
   Optional<Seen<V>> await(String key, Predicate<V> match, Instant since, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      for (Seen<V> record : new ArrayList<>(seen)) {
-        if (key.equals(record.key()) && !record.at().isBefore(since) && match.test(record.value())) {
-          return Optional.of(record);
-        }
-      }
-      TopicTables.sleep(5);
-    }
-    return Optional.empty();
+    return Awaitility.await("a record for " + key).atMost(timeout).pollInterval(Duration.ofMillis(5))
+        .until(() -> new ArrayList<>(seen).stream()
+            .filter(record -> key.equals(record.key()) && !record.at().isBefore(since) && match.test(record.value()))
+            .findFirst(), Optional::isPresent);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 
 /** Posts webhooks to the ingress the way Twilio does, signed with a company's Auth Token. */
 final class Webhooks {
@@ -31,6 +32,17 @@ final class Webhooks {
     form.put("From", List.of(from));
     form.put("To", List.of(to));
     return form;
+  }
+
+  /**
+   * Waits until the ingress holds the company's current token: a signed whisper request, which writes
+   * nothing, is answered 200 only then. Fails after 30 s.
+   */
+  static void awaitIngressKnows(String ingressUrl, String companyId, String authToken) {
+    Awaitility.await("the ingress has company " + companyId + "'s token")
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> post(ingressUrl, "/api/twilio/whisper?companyId=" + encode(companyId),
+            Map.of("CallSid", List.of("CAprobe")), authToken).statusCode() == 200);
   }
 
   /** Posts the form signed with the token (or unsigned when the token is null) and returns the response. */
