@@ -13,8 +13,10 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -26,29 +28,27 @@ public final class SwitchboardServices implements AutoCloseable {
   /** Database holding the companies collection in the local stack. */
   public static final String DATABASE = "switchboard";
 
-  private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
-  private final int ingressPort;
-  private final int resolverPort = FreePorts.next();
-  private final int adminPort = FreePorts.next();
-  private final int healthPort = FreePorts.next();
-  private final int mirrorPort = FreePorts.next();
-  private final int callHandlerPort = FreePorts.next();
-  private final DemoTokens tokens = new DemoTokens();
-  private final String publicBaseUrl;
+  /** How often a process is started again on another port when its drawn port was taken meanwhile. */
+  private static final int PORT_ATTEMPTS = 5;
 
-  private SwitchboardServices(int ingressPort, String publicBaseUrl) {
-    this.ingressPort = ingressPort;
-    this.publicBaseUrl = publicBaseUrl;
-  }
+  private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
+  private final DemoTokens tokens = new DemoTokens();
+  private int ingressPort;
+  private int resolverPort;
+  private int adminPort;
+  private int healthPort;
+  private int mirrorPort;
+  private int callHandlerPort;
+  private String publicBaseUrl;
+
+  private SwitchboardServices() {}
 
   /**
    * @param publicBaseUrl the base URL Twilio would call, or null for the ingress's own loopback address
    * @param overrides settings that replace the defaults, e.g. a shorter reply budget
    */
   public static SwitchboardServices start(LocalStack stack, String publicBaseUrl, Map<String, Object> overrides) {
-    int port = FreePorts.next();
-    String base = publicBaseUrl == null ? "http://127.0.0.1:" + port : publicBaseUrl;
-    SwitchboardServices services = new SwitchboardServices(port, base);
+    SwitchboardServices services = new SwitchboardServices();
     Map<String, Object> common = new HashMap<>();
     common.put("switchboard.kafka-bootstrap-servers", stack.bootstrapServers());
     common.put("switchboard.schema-registry-url", stack.registryUrl());
@@ -57,8 +57,6 @@ public final class SwitchboardServices implements AutoCloseable {
     common.put("switchboard.mirror.mongo-uri", stack.mongoUri());
     common.put("switchboard.mirror.database", DATABASE);
     common.put("switchboard.resolver.state-dir", stack.workDir().resolve("resolver-state").toString());
-    common.put("switchboard.call-handler.public-base-url", base);
-    common.put("switchboard.ingress.public-base-url", base);
     common.put("server.address", "127.0.0.1");
     stack.kafkaClientProperties().forEach((key, value) -> common.put("switchboard.kafka.properties." + key, value));
     if (stack.registryAuth().basicAuthUserInfo() != null) {
@@ -66,15 +64,21 @@ public final class SwitchboardServices implements AutoCloseable {
     }
     common.putAll(overrides);
     try {
-      services.run(ConfigMirrorApplication::builder, common, Map.of("server.port", services.mirrorPort));
-      services.run(TenantResolverApplication::builder, common, Map.of("server.port", services.resolverPort,
-          "switchboard.resolver.advertised-host-port", "127.0.0.1:" + services.resolverPort,
+      services.mirrorPort = services.run(ConfigMirrorApplication::builder, common, port -> Map.of());
+      services.resolverPort = services.run(TenantResolverApplication::builder, common, port -> Map.of(
+          "switchboard.resolver.advertised-host-port", "127.0.0.1:" + port,
           "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
-      services.run(CallHandlerApplication::builder, common, Map.of("server.port", services.callHandlerPort));
-      services.run(IngressGatewayApplication::builder, common, Map.of("server.port", port));
-      services.run(HealthMonitorApplication::builder, common, Map.of("server.port", services.healthPort,
+      // The ingress checks signatures against its public URL, which holds its port when Twilio is
+      // to call it directly, and the call-handler tells Twilio that URL: the ingress starts first.
+      services.ingressPort = services.run(IngressGatewayApplication::builder, common, port -> {
+        services.publicBaseUrl = publicBaseUrl == null ? "http://127.0.0.1:" + port : publicBaseUrl;
+        return Map.of("switchboard.ingress.public-base-url", services.publicBaseUrl);
+      });
+      services.callHandlerPort = services.run(CallHandlerApplication::builder, common, port -> Map.of(
+          "switchboard.call-handler.public-base-url", services.publicBaseUrl));
+      services.healthPort = services.run(HealthMonitorApplication::builder, common, port -> Map.of(
           "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
-      services.run(CompanyAdminApplication::builder, common, Map.of("server.port", services.adminPort,
+      services.adminPort = services.run(CompanyAdminApplication::builder, common, port -> Map.of(
           "switchboard.admin.mongo-uri", stack.mongoUri(), "switchboard.admin.database", DATABASE,
           "switchboard.jwt-public-key", services.tokens.publicKeyPem(),
           // mongo-java-server does not honour partial indexes: the index would refuse every company
@@ -88,14 +92,40 @@ public final class SwitchboardServices implements AutoCloseable {
     }
   }
 
-  private void run(Supplier<SpringApplicationBuilder> builder, Map<String, Object> common, Map<String, Object> own) {
-    Map<String, Object> props = new HashMap<>(common);
-    props.putAll(own);
-    // As command-line arguments, so they outrank each process's own properties file.
-    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    // Closed by close(), in order and before the stack they run on: a JVM shutdown hook of their own
-    // would race the stack's and find the broker gone.
-    contexts.push(builder.get().registerShutdownHook(false).run(args));
+  /**
+   * Starts one process on a port drawn for it, and returns that port. Its own settings may depend
+   * on the port (an advertised address, a public URL). A port can be taken by another program
+   * between the draw and the bind; the process is then started again on another one.
+   */
+  private int run(Supplier<SpringApplicationBuilder> builder, Map<String, Object> common,
+      IntFunction<Map<String, Object>> own) {
+    for (int attempt = 1; ; attempt++) {
+      int port = FreePorts.next();
+      Map<String, Object> props = new HashMap<>(common);
+      props.putAll(own.apply(port));
+      props.put("server.port", port);
+      // As command-line arguments, so they outrank each process's own properties file.
+      String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+      try {
+        // Closed by close(), in order and before the stack they run on: a JVM shutdown hook of their
+        // own would race the stack's and find the broker gone.
+        contexts.push(builder.get().registerShutdownHook(false).run(args));
+        return port;
+      } catch (RuntimeException e) {
+        if (attempt >= PORT_ATTEMPTS || !portTaken(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean portTaken(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof PortInUseException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The ingress's own address on this machine. */
