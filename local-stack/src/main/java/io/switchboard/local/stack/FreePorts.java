@@ -44,9 +44,10 @@ public final class FreePorts {
   }
 
   /** Where the kernel starts picking ports for outgoing connections (Linux), or the IANA default. */
-  private static int ephemeralRangeStart() {
+  static int ephemeralRangeStart() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      // Files.readString trusts the size /proc reports for the file and returns its first byte only.
+      String range = String.join(" ", Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))).trim();
       int start = Integer.parseInt(range.split("\\s+")[0]);
       return start > LOWEST + 1_000 ? start : 49_152;
     } catch (IOException | RuntimeException e) {
