@@ -2,6 +2,11 @@ package io.switchboard.callhandler;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.callhandler.effects.DeferralTopology;
+import io.switchboard.callhandler.effects.OutcomeStore;
+import io.switchboard.domain.kafka.TopicReplica;
+import io.switchboard.domain.twilio.TenantClients;
+import io.switchboard.schemas.kafka.Topics;
+import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.callhandler.effects.RetryPolicy;
 import io.switchboard.callhandler.effects.SideEffectWorker;
 import io.switchboard.callhandler.kafka.CallHandlerLoop;
@@ -74,12 +79,34 @@ public class CallHandlerApplication {
     return new ManagedStreams("deferral-streams", deferralStreams, Duration.ofSeconds(15));
   }
 
+  /** Every company's configuration, for the side effects' Twilio clients. */
+  @Bean(destroyMethod = "close")
+  TopicReplica<CompanyConfig> sideEffectCompanies(KafkaClients clients) {
+    return new TopicReplica<>(Topics.COMPANY_CONFIG, clients, (id, config) -> { }).start(Duration.ofSeconds(60));
+  }
+
+  @Bean(destroyMethod = "close")
+  OutcomeStore outcomeStore(KafkaClients clients, CallHandlerProperties props) {
+    return new OutcomeStore(clients, props.groupId() + "-outcomes");
+  }
+
+  /** Keeps the outcome store with the process; ready once it holds the whole outcome log. */
+  @Bean
+  ManagedStreams outcomeStoreLifecycle(OutcomeStore store) {
+    return new ManagedStreams("outcome-store", store.streams(), Duration.ofSeconds(10));
+  }
+
   @Bean(destroyMethod = "close")
   SideEffectWorker sideEffectWorker(KafkaClients clients, CredentialCipher cipher, TwilioClientFactory twilio,
-      CallHandlerProperties props, CallHandlerMetrics metrics) {
-    return new SideEffectWorker(clients, cipher, twilio, new CallbackUrls(props.publicBaseUrl()),
+      CallHandlerProperties props, CallHandlerMetrics metrics, TopicReplica<CompanyConfig> sideEffectCompanies,
+      OutcomeStore outcomeStore) {
+    TenantClients tenants = new TenantClients(cipher, twilio);
+    SideEffectWorker.Parts parts = SideEffectWorker.Parts.of(clients, props.groupId() + "-side-effects", outcomeStore,
+        new CallbackUrls(props.publicBaseUrl()), companyId -> tenants.forCompany(companyId, sideEffectCompanies.get(companyId)));
+    return new SideEffectWorker(parts, new SideEffectWorker.Settings(
         new RetryPolicy(props.retryAttempts(), props.retryBaseDelay(), props.retryMaxDelay()),
-        props.sideEffectThreads(), Clock.systemUTC(), props.groupId() + "-side-effects", metrics).prepare();
+        props.sideEffectThreads(), props.sideEffectMaxInFlight(), Duration.ofSeconds(10), Duration.ofSeconds(30)),
+        Clock.systemUTC(), metrics);
   }
 
   @Bean

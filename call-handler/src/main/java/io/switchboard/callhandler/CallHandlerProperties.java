@@ -14,11 +14,14 @@ import org.springframework.validation.annotation.Validated;
  * @param retryAttempts {@code switchboard.call-handler.retry-attempts}: attempts at a side effect on 429/5xx
  * @param retryBaseDelay {@code switchboard.call-handler.retry-base-delay}: first backoff; doubles per attempt, with jitter
  * @param retryMaxDelay {@code switchboard.call-handler.retry-max-delay}: longest backoff
+ * @param sideEffectMaxInFlight {@code switchboard.call-handler.side-effect-max-in-flight}: side effects in progress
+ *     per partition before the partition is paused (bounds memory while a tenant's Twilio is failing)
  */
 @Validated
 @ConfigurationProperties("switchboard.call-handler")
 public record CallHandlerProperties(@NotBlank String publicBaseUrl, String groupId, String stateDir,
-    Integer sideEffectThreads, Integer retryAttempts, Duration retryBaseDelay, Duration retryMaxDelay) {
+    Integer sideEffectThreads, Integer retryAttempts, Duration retryBaseDelay, Duration retryMaxDelay,
+    Integer sideEffectMaxInFlight) {
 
   public CallHandlerProperties {
     groupId = groupId == null || groupId.isBlank() ? "call-handler" : groupId;
@@ -26,9 +29,10 @@ public record CallHandlerProperties(@NotBlank String publicBaseUrl, String group
     retryAttempts = retryAttempts == null ? 5 : retryAttempts;
     retryBaseDelay = retryBaseDelay == null ? Duration.ofMillis(200) : retryBaseDelay;
     retryMaxDelay = retryMaxDelay == null ? Duration.ofSeconds(5) : retryMaxDelay;
-    if (sideEffectThreads < 1 || retryAttempts < 1) {
-      throw new IllegalArgumentException(
-          "switchboard.call-handler.side-effect-threads and retry-attempts must be at least 1");
+    sideEffectMaxInFlight = sideEffectMaxInFlight == null ? 1_000 : sideEffectMaxInFlight;
+    if (sideEffectThreads < 1 || retryAttempts < 1 || sideEffectMaxInFlight < 2) {
+      throw new IllegalArgumentException("switchboard.call-handler.side-effect-threads and retry-attempts must be at"
+          + " least 1, side-effect-max-in-flight at least 2");
     }
   }
 }

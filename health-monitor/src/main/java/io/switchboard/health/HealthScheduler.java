@@ -1,5 +1,6 @@
 package io.switchboard.health;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,6 +13,7 @@ import io.switchboard.schemas.tenants.TenantHealth;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,7 +45,10 @@ public final class HealthScheduler implements AutoCloseable {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final Map<String, CompanyConfig> companies = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> schedules = new ConcurrentHashMap<>();
+  private final Set<String> checking = ConcurrentHashMap.newKeySet();
+  private final Set<String> again = ConcurrentHashMap.newKeySet();
   private final Timer latency;
+  private final Counter skipped;
   private volatile TenantHealth global;
 
   public HealthScheduler(CredentialCheck check, HealthTracker tracker, Consumer<TenantHealth> publish,
@@ -56,6 +61,8 @@ public final class HealthScheduler implements AutoCloseable {
     this.workers = Executors.newFixedThreadPool(maxConcurrent);
     this.latency = Timer.builder("switchboard.health.check.latency").description("time to check one tenant")
         .publishPercentileHistogram().register(meters);
+    this.skipped = Counter.builder("switchboard.health.checks.skipped")
+        .description("periodic checks not queued because the tenant's previous check had not ended").register(meters);
     for (HealthStatus status : HealthStatus.values()) {
       Gauge.builder("switchboard.health.tenants", tracker, t -> t.settled().values().stream()
           .filter(h -> h.getStatus() == status).count()).tag("status", status.name()).register(meters);
@@ -86,11 +93,11 @@ public final class HealthScheduler implements AutoCloseable {
       return;
     }
     boolean known = companies.put(companyId, config) != null;
-    submit(companyId);
+    submit(companyId, true);
     if (!known) {
       long offset = ThreadLocalRandom.current().nextLong(Math.max(1, period.toMillis()));
       schedules.put(companyId,
-          timer.scheduleAtFixedRate(() -> submit(companyId), offset, period.toMillis(), TimeUnit.MILLISECONDS));
+          timer.scheduleAtFixedRate(() -> submit(companyId, false), offset, period.toMillis(), TimeUnit.MILLISECONDS));
     }
   }
 
@@ -98,8 +105,40 @@ public final class HealthScheduler implements AutoCloseable {
     return Optional.ofNullable(companies.get(companyId));
   }
 
-  private void submit(String companyId) {
+  /**
+   * Queues a check of the company unless one is queued or running: a tenant whose check hangs (its
+   * Twilio answers slowly) is never queued again behind itself, so the queue holds at most one check
+   * per tenant. A periodic check due meanwhile is skipped; a change of the company's configuration
+   * arriving meanwhile asks for one more check once the current one ends.
+   */
+  private void submit(String companyId, boolean changed) {
+    if (!checking.add(companyId)) {
+      if (changed) {
+        again.add(companyId);
+      } else {
+        skipped.increment();
+      }
+      return;
+    }
     workers.execute(() -> {
+      try {
+        checkNow(companyId);
+      } finally {
+        checking.remove(companyId);
+        if (again.remove(companyId) && companies.containsKey(companyId)) {
+          submit(companyId, true);
+        }
+      }
+    });
+  }
+
+  /** Tenants with a check queued or running. */
+  int checksInProgress() {
+    return checking.size();
+  }
+
+  private void checkNow(String companyId) {
+    {
       CompanyConfig config = companies.get(companyId);
       if (config == null) {
         return;
@@ -114,7 +153,7 @@ public final class HealthScheduler implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("Health check of company {} failed: {}", companyId, e.getMessage());
       }
-    });
+    }
   }
 
   @Override

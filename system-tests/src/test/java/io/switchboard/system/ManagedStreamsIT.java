@@ -18,13 +18,20 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A Streams app whose thread dies takes its process out of readiness, on a real broker. */
+/**
+ * A Streams app whose thread dies has it replaced, and after repeated failures is shut down and its
+ * process reported broken, on a real broker.
+ */
 class ManagedStreamsIT {
 
   @Test
-  void shouldReportAProblemOnceTheStreamThreadDies() throws Exception {
+  void shouldReplaceADeadStreamThreadAndReportTheProcessBrokenWhenItKeepsDying() throws Exception {
     LocalStack stack = SharedStack.stack();
     String topic = "managed-streams-" + UUID.randomUUID();
     try (Admin admin = Admin.create(stack.kafkaClients().adminProperties("managed-streams-it"))) {
@@ -39,8 +46,13 @@ class ManagedStreamsIT {
         });
     Properties config = stack.kafkaClients().streamsProperties("managed-streams-" + UUID.randomUUID());
     config.put(StreamsConfig.STATE_DIR_CONFIG, stack.workDir().resolve("managed-streams").toString());
+    // A dead thread's consumer does not leave its group: its replacement waits out the session.
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
+    config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
     KafkaStreams streams = new KafkaStreams(builder.build(), config);
     ManagedStreams managed = new ManagedStreams("test-streams", streams, Duration.ofSeconds(10));
+    List<Object> published = new CopyOnWriteArrayList<>();
+    managed.setApplicationEventPublisher(published::add);
     assertThat(managed.problem()).hasValue("Kafka Streams CREATED");
 
     managed.start();
@@ -51,8 +63,12 @@ class ManagedStreamsIT {
         producer.send(new ProducerRecord<>(topic, "k", "poison")).get();
       }
 
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+      // The poison record kills each replacement thread in turn: replaced four times, then given up.
+      await().atMost(Duration.ofSeconds(120)).dontCatchUncaughtExceptions().untilAsserted(() ->
           assertThat(managed.problem()).hasValueSatisfying(problem -> assertThat(problem).contains("ERROR")));
+      assertThat(managed.failures()).isEqualTo(5);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(published).anySatisfy(event -> assertThat(event).isInstanceOfSatisfying(AvailabilityChangeEvent.class,
+          change -> assertThat(change.getState()).isEqualTo(LivenessState.BROKEN))));
     } finally {
       managed.stop();
     }

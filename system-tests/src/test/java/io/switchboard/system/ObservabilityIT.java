@@ -76,7 +76,7 @@ class ObservabilityIT {
   }
 
   @Test
-  void shouldTakeTheIngressOutOfReadinessWhenItsReplyLoopDies() {
+  void shouldTakeTheIngressOutOfReadinessWhileItsReplyLoopIsRestartedAfterItDies() throws Exception {
     try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl())) {
       Set<Thread> before = replyLoops();
       try (SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of())) {
@@ -91,9 +91,19 @@ class ObservabilityIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
           HttpResponse<String> readiness = Probes.readiness(services.ingressUrl());
           assertThat(readiness.statusCode()).isEqualTo(503);
-          assertThat(readiness.body()).contains("reply loop stopped");
+          assertThat(readiness.body()).contains("restarting after failure 1");
         });
         assertThat(Probes.get(services.ingressUrl() + "/actuator/health/liveness").statusCode()).isEqualTo(200);
+
+        // Restarted from where it was: ready again, and a call gets its answer inline.
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> Probes.readiness(services.ingressUrl()).statusCode() == 200);
+        seedCompany(stack);
+        Webhooks.awaitIngressKnows(services.ingressUrl(), "observability", TOKEN);
+        HttpResponse<String> answer = Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
+            Webhooks.voiceCall(ACCOUNT, "CA" + "7".repeat(32), "+15557654321", NUMBER), TOKEN);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("not available").doesNotContain("Please hold");
       }
     }
   }

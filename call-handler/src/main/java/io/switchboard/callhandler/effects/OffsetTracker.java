@@ -43,6 +43,12 @@ final class OffsetTracker {
     return pending.values().stream().mapToInt(NavigableSet::size).sum();
   }
 
+  synchronized Map<TopicPartition, Integer> inFlightByPartition() {
+    Map<TopicPartition, Integer> counts = new HashMap<>();
+    pending.forEach((partition, offsets) -> counts.put(partition, offsets.size()));
+    return counts;
+  }
+
   synchronized void forget(TopicPartition partition) {
     pending.remove(partition);
     nextAfterSeen.remove(partition);

@@ -1,286 +1,305 @@
 package io.switchboard.callhandler.effects;
 
-import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
-import com.twilio.rest.api.v2010.account.Call;
-import com.twilio.rest.api.v2010.account.Message;
-import com.twilio.type.PhoneNumber;
+import io.switchboard.callhandler.CallHandlerMetrics;
 import io.switchboard.callhandler.CallbackUrls;
-import io.switchboard.domain.crypto.CredentialCipher;
-import io.switchboard.domain.kafka.TopicReplica;
-import io.switchboard.domain.twilio.TenantClients;
-import io.switchboard.domain.twilio.TwilioClientFactory;
+import io.switchboard.schemas.kafka.KafkaClients;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.CallEventType;
 import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.events.SideEffectKind;
-import io.switchboard.schemas.events.SideEffectOutcome;
-import io.switchboard.schemas.events.SideEffectStatus;
-import io.switchboard.callhandler.CallHandlerMetrics;
 import io.switchboard.schemas.kafka.DeadLetterHeaders;
-import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
-import io.switchboard.schemas.tenants.CompanyConfig;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Performs each side effect (a call update, an SMS) through the company's own Twilio client, at
- * most once per effect id. Before calling Twilio it records STARTED on the compacted outcomes topic,
- * and APPLIED or FAILED after; an effect that already has an outcome is never performed again, so
- * replays and restarts send no second SMS and no second update. An effect found STARTED but not
- * finished (the worker died mid-call) is reported UNKNOWN and dead-lettered for an operator instead
- * of being guessed at. Tenants are processed in separate lanes, so one failing account's retries
- * (429 and 5xx, with backoff and jitter) never delay another's.
+ * most once per effect id ({@link EffectAttempts} holds the rules). Tenants are processed in
+ * separate lanes, so one failing account's retries never delay another's; records of one partition
+ * therefore finish out of order, and a partition's position is committed only up to its oldest
+ * record still in progress.
+ *
+ * <p>Bounded: a partition with {@code maxInFlight} records in progress is paused until half of them
+ * are done, so a Twilio outage holds at most that many records per partition in memory; outcomes
+ * live in the compacted log, read through a store on disk.
+ *
+ * <p>Rebalances: a revoked partition's queued records are left to its next owner (they stop before
+ * their next call to Twilio), the steps now running are waited for, and what finished is committed.
+ * A newly assigned partition is read only once the outcome store holds every outcome written for it
+ * until then, so a record its previous owner performed is never performed again here.
  */
 public final class SideEffectWorker implements Runnable, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SideEffectWorker.class);
-  /** Twilio's limit on TwiML sent inline with a call update. */
-  static final int TWIML_UPDATE_LIMIT = 4_000;
 
-  private final KafkaClients clients;
-  private final CredentialCipher cipher;
-  private final TwilioClientFactory twilio;
-  private final CallbackUrls callbacks;
-  private final RetryPolicy retries;
-  private final Clock clock;
-  private final CallHandlerMetrics metrics;
-  private final String groupId;
-  private final TenantLanes lanes;
-  private final OffsetTracker offsets = new OffsetTracker();
-  private final Map<String, SideEffectOutcome> outcomes = new ConcurrentHashMap<>();
-  private TopicReplica<CompanyConfig> companies;
-  private TopicReplica<SideEffectOutcome> outcomeReplica;
-  private KafkaProducer<String, SideEffectOutcome> outcomeWriter;
-  private KafkaProducer<String, CallEvent> events;
-  private KafkaProducer<String, byte[]> deadLetters;
-  private volatile boolean running = true;
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  /** What the worker is made of; built from the process's Kafka clients in the application. */
+  public record Parts(Supplier<Consumer<String, byte[]>> consumers, Deserializer<SideEffect> reader,
+      OutcomeLog outcomes, Predicate<Map<Integer, Long>> outcomesHeld, TwilioActions twilio,
+      Producer<String, CallEvent> events, Producer<String, byte[]> deadLetters) {
 
-  public SideEffectWorker(KafkaClients clients, CredentialCipher cipher, TwilioClientFactory twilio,
-      CallbackUrls callbacks, RetryPolicy retries, int threads, Clock clock, String groupId, CallHandlerMetrics metrics) {
-    this.clients = clients;
-    this.metrics = metrics;
-    this.callbacks = callbacks;
-    this.cipher = cipher;
-    this.twilio = twilio;
-    this.retries = retries;
-    this.clock = clock;
-    this.groupId = groupId;
-    this.lanes = new TenantLanes(threads);
+    /** The parts of a worker in consumer group {@code groupId}, acting through each company's own client. */
+    public static Parts of(KafkaClients clients, String groupId, OutcomeStore store, CallbackUrls callbacks,
+        Function<String, TwilioRestClient> companyClients) {
+      return new Parts(
+          () -> clients.consumer(groupId, "side-effect-worker", Serdes.String().deserializer(),
+              Serdes.ByteArray().deserializer()),
+          Topics.SIDE_EFFECTS.valueSerde(clients.registry()).deserializer(),
+          new OutcomeLog(clients.producer(Topics.SIDE_EFFECT_OUTCOMES, "side-effect-outcomes"), store::get,
+              Duration.ofSeconds(30)),
+          store::holds,
+          new TenantTwilioActions(companyClients, callbacks),
+          clients.producer(Topics.CALL_EVENTS, "side-effect-events"),
+          clients.producer("side-effect-dlt", Serdes.String().serializer(), Serdes.ByteArray().serializer()));
+    }
   }
 
-  /** Loads the companies and every recorded outcome; call before {@link #run()}. */
-  public SideEffectWorker prepare() {
-    companies = new TopicReplica<>(Topics.COMPANY_CONFIG, clients, (id, config) -> { }).start(Duration.ofSeconds(60));
-    outcomeReplica = new TopicReplica<>(Topics.SIDE_EFFECT_OUTCOMES, clients, (id, outcome) -> {
-      if (outcome == null) {
-        outcomes.remove(id);
-      } else {
-        outcomes.merge(id, outcome, SideEffectWorker::later);
-      }
-    }).start(Duration.ofSeconds(60));
-    outcomeWriter = clients.producer(Topics.SIDE_EFFECT_OUTCOMES, "side-effect-outcomes");
-    events = clients.producer(Topics.CALL_EVENTS, "side-effect-events");
-    deadLetters = clients.producer("side-effect-dlt", Serdes.String().serializer(), Serdes.ByteArray().serializer());
-    return this;
+  /**
+   * @param threads threads calling Twilio, shared by tenants
+   * @param maxInFlight records in progress per partition before it is paused
+   * @param settleTimeout how long a revoked partition's running steps are waited for, and the lanes on close
+   */
+  public record Settings(RetryPolicy retries, int threads, int maxInFlight, Duration settleTimeout,
+      Duration assignmentTimeout) {}
+
+  private final Parts parts;
+  private final Settings settings;
+  private final Clock clock;
+  private final CallHandlerMetrics metrics;
+  private final TenantLanes lanes;
+  private final OffsetTracker offsets = new OffsetTracker();
+  /** Partitions this instance holds; a task of another partition stops before its next step. */
+  private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+  /** Steps running now, per partition, waited for when the partition is revoked. */
+  private final Map<TopicPartition, AtomicInteger> running = new ConcurrentHashMap<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private volatile boolean stopping;
+  private volatile Consumer<String, byte[]> consumer;
+
+  public SideEffectWorker(Parts parts, Settings settings, Clock clock, CallHandlerMetrics metrics) {
+    this.parts = parts;
+    this.settings = settings;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.lanes = new TenantLanes(settings.threads(), settings.settleTimeout());
   }
 
   @Override
   public void run() {
-    var reader = Topics.SIDE_EFFECTS.valueSerde(clients.registry()).deserializer();
-    try (KafkaConsumer<String, byte[]> c = clients.consumer(groupId, "side-effect-worker",
-        Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
+    stopping = false;
+    try (Consumer<String, byte[]> c = parts.consumers().get()) {
       consumer = c;
-      c.subscribe(List.of(Topics.SIDE_EFFECTS.name()), new ConsumerRebalanceListener() {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          c.commitSync(onlyFor(partitions));
-          partitions.forEach(offsets::forget);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          // positions come from the committed offsets
-        }
-      });
-      while (running) {
+      c.subscribe(List.of(Topics.SIDE_EFFECTS.name()), new Rebalance(c));
+      while (!stopping) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
-          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-          offsets.started(partition, record.offset());
-          SideEffect effect;
-          try {
-            effect = reader.deserialize(record.topic(), record.value());
-          } catch (RuntimeException e) {
-            deadLetter(record.key(), record.value(), record, "undecodable side effect: " + e.getMessage());
-            offsets.finished(partition, record.offset());
-            continue;
-          }
-          accept(effect, record, partition);
+          accept(record);
         }
+        applyBackpressure(c);
         c.commitAsync(offsets.committable(), null);
       }
     } catch (WakeupException e) {
-      if (running) {
+      if (!stopping) {
         throw e;
       }
+    } finally {
+      consumer = null;
     }
   }
 
-  private void accept(SideEffect effect, ConsumerRecord<String, byte[]> record, TopicPartition partition) {
-    SideEffectOutcome known = outcomes.get(effect.getEffectId());
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    offsets.started(partition, record.offset());
+    SideEffect effect;
+    try {
+      effect = parts.reader().deserialize(record.topic(), record.value());
+    } catch (RuntimeException e) {
+      deadLetter(record, "undecodable side effect: " + e.getMessage(), "undecodable");
+      offsets.finished(partition, record.offset());
+      return;
+    }
     boolean forced = record.headers().lastHeader(DeadLetterHeaders.REDRIVE_FORCE) != null;
-    if (known != null && (known.getStatus() == SideEffectStatus.APPLIED
-        || (!forced && known.getStatus() != SideEffectStatus.STARTED))) {
-      log.info("Side effect {} already {}; not performed again", effect.getEffectId(), known.getStatus());
-      offsets.finished(partition, record.offset());
-      return;
-    }
-    if (known != null && !forced) {
-      record(effect, SideEffectStatus.UNKNOWN, known.getAttempts(), null,
-          "the worker stopped after starting it: Twilio may or may not have acted; not retried");
-      deadLetter(record.key(), record.value(), record, "outcome unknown after a restart; check Twilio before redriving");
-      offsets.finished(partition, record.offset());
-      return;
-    }
-    if (forced) {
-      log.warn("Side effect {} sent back by an operator after {}; performing it", effect.getEffectId(),
-          known == null ? "no outcome" : known.getStatus());
-    }
-    lanes.submit(effect.getCompanyId(), new Attempts(effect, record, partition));
+    AtomicInteger busy = running.computeIfAbsent(partition, p -> new AtomicInteger());
+    EffectAttempts attempts = new EffectAttempts(effect, forced, parts.outcomes(), parts.twilio(), settings.retries(),
+        clock, metrics, () -> owned.contains(partition), new EffectAttempts.Sink() {
+          @Override
+          public void deadLetter(SideEffect failed, String reason, String metricReason) {
+            SideEffectWorker.this.deadLetter(record, reason, metricReason);
+          }
+
+          @Override
+          public void finished() {
+            // Not for a partition revoked since (and perhaps assigned again, with the record re-read).
+            if (running.get(partition) == busy) {
+              offsets.finished(partition, record.offset());
+            }
+          }
+
+          @Override
+          public void applied(SideEffect done, String sid) {
+            recordCallEvent(done, sid);
+          }
+        });
+    lanes.submit(effect.getCompanyId(), () -> {
+      busy.incrementAndGet();
+      try {
+        return attempts.runAndRescheduleAfterMillis();
+      } finally {
+        if (busy.decrementAndGet() == 0) {
+          synchronized (busy) {
+            busy.notifyAll();
+          }
+        }
+      }
+    });
   }
 
-  /** The attempts at one side effect, run in its tenant's lane. */
-  private final class Attempts implements TenantLanes.Task {
-    private final SideEffect effect;
-    private final ConsumerRecord<String, byte[]> record;
-    private final TopicPartition partition;
-    private int attempt;
-
-    private boolean forced() {
-      return record.headers().lastHeader(DeadLetterHeaders.REDRIVE_FORCE) != null;
+  /** Pauses a partition with too much in progress; resumes it once half of that is done. */
+  private void applyBackpressure(Consumer<String, byte[]> c) {
+    Map<TopicPartition, Integer> inFlight = offsets.inFlightByPartition();
+    Set<TopicPartition> toPause = new HashSet<>();
+    Set<TopicPartition> toResume = new HashSet<>();
+    for (TopicPartition partition : c.assignment()) {
+      int count = inFlight.getOrDefault(partition, 0);
+      if (!paused.contains(partition) && count >= settings.maxInFlight()) {
+        toPause.add(partition);
+      } else if (paused.contains(partition) && count <= settings.maxInFlight() / 2) {
+        toResume.add(partition);
+      }
     }
+    if (!toPause.isEmpty()) {
+      log.warn("Pausing {}: {} side effects in progress each", toPause, settings.maxInFlight());
+      c.pause(toPause);
+      paused.addAll(toPause);
+    }
+    if (!toResume.isEmpty()) {
+      log.info("Resuming {}", toResume);
+      c.resume(toResume);
+      paused.removeAll(toResume);
+    }
+  }
 
-    Attempts(SideEffect effect, ConsumerRecord<String, byte[]> record, TopicPartition partition) {
-      this.effect = effect;
-      this.record = record;
-      this.partition = partition;
+  /** Records in progress (queued or running), over all partitions. */
+  public int inFlight() {
+    return offsets.inFlight();
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    private final Consumer<String, byte[]> c;
+
+    Rebalance(Consumer<String, byte[]> c) {
+      this.c = c;
     }
 
     @Override
-    public Long runAndRescheduleAfterMillis() {
-      // The effect's call, company and event on every log line of this attempt (fields of the JSON logs).
-      try (MDC.MDCCloseable call = MDC.putCloseable("callSid", effect.getCallSid());
-          MDC.MDCCloseable company = MDC.putCloseable("companyId", effect.getCompanyId());
-          MDC.MDCCloseable event = MDC.putCloseable("eventId", effect.getEventId())) {
-        return attempt();
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      owned.removeAll(partitions);
+      settle(partitions);
+      Map<TopicPartition, OffsetAndMetadata> commits = offsets.committable();
+      commits.keySet().retainAll(partitions);
+      try {
+        c.commitSync(commits);
+      } catch (RuntimeException e) {
+        log.warn("Could not commit {} on revocation: {}", commits, e.toString());
       }
+      partitions.forEach(partition -> {
+        offsets.forget(partition);
+        running.remove(partition);
+      });
+      paused.removeAll(partitions);
     }
 
-    private Long attempt() {
-      if (attempt == 0 && !forced()) {
-        // A duplicate record of this effect (a replay, a retried request) can be polled before the
-        // first one's STARTED is known on the poll thread. The tenant's lane runs its tasks one at a
-        // time, so here the first one's outcome is known: the duplicate is not performed.
-        SideEffectOutcome known = outcomes.get(effect.getEffectId());
-        if (known != null) {
-          log.info("Side effect {} already {} by an earlier copy; not performed again", effect.getEffectId(),
-              known.getStatus());
-          offsets.finished(partition, record.offset());
-          return null;
-        }
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      // Another instance may already own them: nothing is committed, nothing more is started.
+      owned.removeAll(partitions);
+      partitions.forEach(offsets::forget);
+      paused.removeAll(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
       }
-      attempt++;
-      try {
-        record(effect, SideEffectStatus.STARTED, attempt, null, null);
-      } catch (RuntimeException e) {
-        log.warn("Cannot record the start of {}: {}; trying later", effect.getEffectId(), e.getMessage());
-        return retries.delayMillisAfter(attempt);
+      awaitOutcomesOf(c, partitions);
+      owned.addAll(partitions);
+    }
+  }
+
+  /** Waits for the steps running on these partitions (a Twilio call and its record) to end. */
+  private void settle(Collection<TopicPartition> partitions) {
+    long deadline = System.nanoTime() + settings.settleTimeout().toNanos();
+    for (TopicPartition partition : partitions) {
+      AtomicInteger busy = running.get(partition);
+      if (busy == null) {
+        continue;
       }
-      try {
-        String sid = perform(effect);
-        record(effect, SideEffectStatus.APPLIED, attempt, sid, null);
-        recordCallEvent(effect, sid);
-        offsets.finished(partition, record.offset());
-        return null;
-      } catch (RuntimeException e) {
-        String reason = TwilioErrors.describe(e);
-        if (TwilioErrors.retriable(e) && attempt < retries.maxAttempts()) {
-          long delay = retries.delayMillisAfter(attempt);
-          log.warn("Side effect {} of company {} failed ({}), attempt {} of {}; retrying in {} ms", effect.getEffectId(),
-              effect.getCompanyId(), reason, attempt, retries.maxAttempts(), delay);
-          return delay;
+      synchronized (busy) {
+        while (busy.get() > 0 && System.nanoTime() < deadline) {
+          try {
+            busy.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
         }
-        SideEffectStatus status = TwilioErrors.outcomeUnknown(e) ? SideEffectStatus.UNKNOWN : SideEffectStatus.FAILED;
-        log.error("Side effect {} of company {} {} after {} attempts: {}", effect.getEffectId(), effect.getCompanyId(),
-            status, attempt, reason);
-        safely(() -> record(effect, status, attempt, null, reason));
-        deadLetter(record.key(), record.value(), record, reason);
-        metrics.deadLetter(Topics.SIDE_EFFECTS_DLT.name(), TwilioErrors.retriable(e) ? "retries_exhausted"
-            : status == SideEffectStatus.UNKNOWN ? "outcome_unknown" : "permanent");
-        offsets.finished(partition, record.offset());
-        return null;
+        if (busy.get() > 0) {
+          log.warn("{} side effect steps of {} still running after {}; their outcome is left to be found",
+              busy.get(), partition, settings.settleTimeout());
+        }
       }
     }
   }
 
-  private String perform(SideEffect effect) {
-    TwilioRestClient client = new TenantClients(cipher, twilio).forCompany(effect.getCompanyId(),
-        companies.get(effect.getCompanyId()));
-    if (effect.getKind() == SideEffectKind.CALL_UPDATE) {
-      if (effect.getTwiml().length() > TWIML_UPDATE_LIMIT) {
-        // Twilio refuses longer inline TwiML: point the call at the ingress, which serves it.
-        return Call.updater(effect.getCallSid())
-            .setUrl(URI.create(callbacks.deferredTwiml(effect.getCompanyId(), effect.getEventId())))
-            .setMethod(HttpMethod.POST)
-            .update(client).getSid();
+  /**
+   * The outcomes topic has the same partitions and keys as the side-effects topic: partition p of
+   * one holds the outcomes of partition p of the other. Everything written to them before now must be
+   * in the store before their records are read.
+   */
+  private void awaitOutcomesOf(Consumer<String, byte[]> c, Collection<TopicPartition> partitions) {
+    List<TopicPartition> outcomePartitions = partitions.stream()
+        .map(p -> new TopicPartition(Topics.SIDE_EFFECT_OUTCOMES.name(), p.partition())).toList();
+    Map<Integer, Long> ends = c.endOffsets(outcomePartitions).entrySet().stream()
+        .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue));
+    long deadline = System.nanoTime() + settings.assignmentTimeout().toNanos();
+    while (!parts.outcomesHeld().test(ends)) {
+      if (System.nanoTime() > deadline || stopping) {
+        throw new IllegalStateException("The outcome store did not reach " + ends + " within "
+            + settings.assignmentTimeout() + "; not reading " + partitions);
       }
-      return Call.updater(effect.getCallSid()).setTwiml(effect.getTwiml()).update(client).getSid();
+      synchronized (this) {
+        try {
+          wait(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for the outcome store", e);
+        }
+      }
     }
-    if (effect.getKind() == SideEffectKind.SEND_SMS) {
-      return Message.creator(new PhoneNumber(effect.getTo()), new PhoneNumber(effect.getFrom()), effect.getBody())
-          .create(client).getSid();
-    }
-    throw new IllegalStateException("unknown side effect kind " + effect.getKind());
-  }
-
-  private void record(SideEffect effect, SideEffectStatus status, int attempts, String sid, String detail) {
-    SideEffectOutcome outcome = SideEffectOutcome.newBuilder()
-        .setEffectId(effect.getEffectId())
-        .setKind(effect.getKind())
-        .setCompanyId(effect.getCompanyId())
-        .setStatus(status)
-        .setDetail(detail)
-        .setTwilioSid(sid)
-        .setAttempts(attempts)
-        .setAt(clock.instant())
-        .build();
-    try {
-      outcomeWriter.send(new ProducerRecord<>(Topics.SIDE_EFFECT_OUTCOMES.name(), effect.getEffectId(), outcome))
-          .get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("outcome of " + effect.getEffectId() + " not recorded: " + e.getMessage(), e);
-    }
-    outcomes.merge(effect.getEffectId(), outcome, SideEffectWorker::later);
-    metrics.sideEffect(effect.getKind(), status);
   }
 
   private void recordCallEvent(SideEffect effect, String sid) {
@@ -296,24 +315,15 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
         .setOccurredAt(clock.instant())
         .setReplay(effect.getReplay())
         .build();
-    safely(() -> events.send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), sms ? sid : effect.getCallSid(), event)));
+    safely(() -> parts.events().send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), sms ? sid : effect.getCallSid(),
+        event)));
   }
 
-  private void deadLetter(String key, byte[] value, ConsumerRecord<String, byte[]> source, String reason) {
-    ProducerRecord<String, byte[]> out = new ProducerRecord<>(Topics.SIDE_EFFECTS_DLT.name(), key, value);
+  private void deadLetter(ConsumerRecord<String, byte[]> source, String reason, String metricReason) {
+    ProducerRecord<String, byte[]> out = new ProducerRecord<>(Topics.SIDE_EFFECTS_DLT.name(), source.key(), source.value());
     DeadLetterHeaders.add(out.headers(), source, new IllegalStateException(reason));
-    safely(() -> deadLetters.send(out));
-  }
-
-  private static SideEffectOutcome later(SideEffectOutcome a, SideEffectOutcome b) {
-    return b.getAt().isBefore(a.getAt()) ? a : b;
-  }
-
-  private Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> onlyFor(
-      Collection<TopicPartition> partitions) {
-    var all = offsets.committable();
-    all.keySet().retainAll(partitions);
-    return all;
+    safely(() -> parts.deadLetters().send(out));
+    metrics.deadLetter(Topics.SIDE_EFFECTS_DLT.name(), metricReason);
   }
 
   private static void safely(Runnable action) {
@@ -324,26 +334,36 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     }
   }
 
+  /** Asks the loop to return: it leaves its group after settling and committing what finished. */
   public void stop() {
-    running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
+    stopping = true;
+    Consumer<String, byte[]> c = consumer;
     if (c != null) {
       c.wakeup();
     }
   }
 
+  /** Stops the loop and lets the steps now running finish; what is queued is left to the next owner. */
   @Override
   public void close() {
     stop();
     lanes.close();
-    for (AutoCloseable closeable : new AutoCloseable[] {companies, outcomeReplica, outcomeWriter, events, deadLetters}) {
+    for (AutoCloseable producer : new AutoCloseable[] {parts.outcomes().writer(), parts.events(), parts.deadLetters()}) {
       try {
-        if (closeable != null) {
-          closeable.close();
-        }
+        producer.close();
       } catch (Exception e) {
         log.debug("Closing: {}", e.toString());
       }
     }
+  }
+
+  /** Tasks queued or running in the lanes. */
+  int queued() {
+    return lanes.size();
+  }
+
+  /** Per partition, the records in progress. */
+  Map<TopicPartition, Integer> inFlightByPartition() {
+    return new HashMap<>(offsets.inFlightByPartition());
   }
 }

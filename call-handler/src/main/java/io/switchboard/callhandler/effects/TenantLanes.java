@@ -1,11 +1,13 @@
 package io.switchboard.callhandler.effects;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -27,10 +29,13 @@ final class TenantLanes implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  /** Only tenants with work: a lane is removed once it is empty. */
   private final Map<String, Queue<Task>> lanes = new HashMap<>();
-  private final Map<String, Boolean> busy = new HashMap<>();
+  private final Duration closeTimeout;
+  private boolean closing;
 
-  TenantLanes(int threads) {
+  TenantLanes(int threads, Duration closeTimeout) {
+    this.closeTimeout = closeTimeout;
     this.workers = Executors.newFixedThreadPool(threads, r -> {
       Thread thread = new Thread(r, "side-effects");
       thread.setDaemon(true);
@@ -38,21 +43,33 @@ final class TenantLanes implements AutoCloseable {
     });
   }
 
+  /** Queues a task behind the tenant's others; ignored once closing (nothing was done, so nothing is lost). */
   synchronized void submit(String tenant, Task task) {
-    lanes.computeIfAbsent(tenant, t -> new ArrayDeque<>()).add(task);
-    if (!busy.getOrDefault(tenant, false)) {
-      busy.put(tenant, true);
-      runNext(tenant);
+    if (closing) {
+      return;
+    }
+    Queue<Task> lane = lanes.get(tenant);
+    if (lane == null) {
+      lane = new ArrayDeque<>();
+      lanes.put(tenant, lane);
+      lane.add(task);
+      execute(tenant, task);
+    } else {
+      lane.add(task);
     }
   }
 
-  private synchronized void runNext(String tenant) {
-    Task task = lanes.get(tenant).peek();
-    if (task == null) {
-      busy.put(tenant, false);
-      return;
+  /** Tasks queued or running, over all tenants. */
+  synchronized int size() {
+    return lanes.values().stream().mapToInt(Queue::size).sum();
+  }
+
+  private void execute(String tenant, Task task) {
+    try {
+      workers.execute(() -> run(tenant, task));
+    } catch (RejectedExecutionException e) {
+      // Closing: the task is dropped before it started.
     }
-    workers.execute(() -> run(tenant, task));
   }
 
   private void run(String tenant, Task task) {
@@ -62,19 +79,46 @@ final class TenantLanes implements AutoCloseable {
     } catch (RuntimeException e) {
       retryAfter = null;
     }
-    if (retryAfter != null) {
-      timer.schedule(() -> workers.execute(() -> run(tenant, task)), retryAfter, TimeUnit.MILLISECONDS);
-      return;
-    }
     synchronized (this) {
-      lanes.get(tenant).poll();
-      runNext(tenant);
+      if (closing) {
+        return;
+      }
+      if (retryAfter != null) {
+        timer.schedule(() -> execute(tenant, task), retryAfter, TimeUnit.MILLISECONDS);
+        return;
+      }
+      Queue<Task> lane = lanes.get(tenant);
+      lane.poll();
+      Task next = lane.peek();
+      if (next == null) {
+        lanes.remove(tenant);
+      } else {
+        execute(tenant, next);
+      }
     }
   }
 
+  /**
+   * Lets the steps now running finish (a Twilio call is never cut off midway, where its outcome
+   * would be unknown), waiting at most the close timeout, and drops the rest: queued tasks and
+   * pending retries had recorded that they may be tried again, so the partition's next owner
+   * takes them over.
+   */
   @Override
   public void close() {
+    synchronized (this) {
+      closing = true;
+      lanes.clear();
+    }
     timer.shutdownNow();
-    workers.shutdownNow();
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workers.shutdownNow();
+    }
   }
 }

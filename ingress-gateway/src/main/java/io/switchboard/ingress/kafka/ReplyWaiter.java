@@ -1,5 +1,6 @@
 package io.switchboard.ingress.kafka;
 
+import io.switchboard.domain.config.BackgroundLoop;
 import io.switchboard.domain.ops.ReadinessCheck;
 import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.schemas.kafka.KafkaClients;
@@ -20,14 +21,18 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 
 /**
  * Hands each TwiML reply from {@code switchboard.replies} to the request waiting for it. Every
  * ingress instance reads every partition from the end (no consumer group), and its position is
  * fixed before it serves, so no reply to a request it accepted can pass unseen. Only replies
- * someone waits for are decoded.
+ * someone waits for are decoded. A loop that fails is restarted by a {@link BackgroundLoop} from
+ * where it was (so replies written meanwhile still reach their requests), out of readiness
+ * meanwhile; after repeated failures the process reports itself broken.
  */
-public final class ReplyWaiter implements AutoCloseable, ReadinessCheck {
+public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, ApplicationEventPublisherAware {
 
   private static final Logger log = LoggerFactory.getLogger(ReplyWaiter.class);
   /** Twilio refuses inline TwiML longer than this in a call update. */
@@ -47,16 +52,21 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck {
   private final CountDownLatch positioned = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
-  private Thread thread;
+  /** Per partition, the next offset to read: where a restarted loop goes on from. */
+  private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
+  private final BackgroundLoop loop = new BackgroundLoop("reply-waiter", this::run, this::wakeup);
 
   public ReplyWaiter(KafkaClients clients) {
     this.clients = clients;
   }
 
+  @Override
+  public void setApplicationEventPublisher(ApplicationEventPublisher events) {
+    loop.setApplicationEventPublisher(events);
+  }
+
   public void start() throws InterruptedException {
-    thread = new Thread(this::run, "reply-waiter");
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
     if (!positioned.await(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("Could not position on " + Topics.REPLIES.name() + " within 30 s");
     }
@@ -96,10 +106,16 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck {
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       c.assign(partitions);
       c.seekToEnd(partitions);
-      partitions.forEach(c::position);
+      next.forEach((partition, offset) -> {
+        if (partitions.contains(partition)) {
+          c.seek(partition, offset);
+        }
+      });
+      partitions.forEach(partition -> next.put(partition, c.position(partition)));
       positioned.countDown();
       while (running) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
+          next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
           CompletableFuture<TwimlReply> future = record.key() == null ? null : waiting.remove(record.key());
           if (record.value() != null && record.value().length > TWIML_UPDATE_LIMIT) {
             keepLong(record.key(), record.value(), reader);
@@ -115,10 +131,17 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck {
       }
     } catch (WakeupException e) {
       if (running) {
-        log.error("Reply waiter woken unexpectedly", e);
+        throw e;
       }
-    } catch (RuntimeException e) {
-      log.error("Reply waiter stopped: {}", e.toString());
+    } finally {
+      consumer = null;
+    }
+  }
+
+  private void wakeup() {
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
     }
   }
 
@@ -132,23 +155,12 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck {
     if (positioned.getCount() > 0) {
       return Optional.of("positioning on " + Topics.REPLIES.name());
     }
-    return running && thread != null && !thread.isAlive()
-        ? Optional.of("reply loop stopped") : Optional.empty();
+    return loop.problem();
   }
 
   @Override
   public void close() {
     running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    if (thread != null) {
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.stop();
   }
 }

@@ -10,11 +10,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import io.switchboard.domain.twilio.FormFields;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +43,9 @@ public final class TwilioStandIn implements AutoCloseable {
   /** How an account answers. */
   public enum Behaviour { OK, UNAUTHORIZED, SUSPENDED, CLOSED, SERVER_ERROR, RATE_LIMITED, SLOW,
     /** Alternates 500 and 429. */
-    FLAKY }
+    FLAKY,
+    /** Acts on the request (sends the message, updates the call), then drops the connection unanswered. */
+    ACT_THEN_DROP }
 
   /** One request as received. */
   public record Received(String method, String path, String template, String authUser, Map<String, List<String>> form,
@@ -48,6 +55,8 @@ public final class TwilioStandIn implements AutoCloseable {
   private record Account(String authToken, Behaviour behaviour, Duration delay, Set<String> numbers) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Twilio's date format in API resources. */
+  private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US);
 
   private final OpenApiContract contract;
   private final HttpServer server;
@@ -59,6 +68,13 @@ public final class TwilioStandIn implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger sequence = new AtomicInteger();
+  /** Messages sent, per account, newest last, as Twilio lists them. */
+  private final Map<String, List<ObjectNode>> messages = new ConcurrentHashMap<>();
+  /** Calls this stand-in was told of: their status and when they last changed. */
+  private final Map<String, CallState> calls = new ConcurrentHashMap<>();
+  private final Instant started = Instant.now().minusSeconds(3_600);
+
+  private record CallState(String status, Instant updated) {}
 
   public TwilioStandIn() {
     this.contract = OpenApiContract.twilioV2010();
@@ -96,6 +112,11 @@ public final class TwilioStandIn implements AutoCloseable {
     accounts.put(accountSid, new Account(authToken, behaviour, delay, null));
   }
 
+  /** Ends a call as its caller hanging up would: it is then {@code completed}. */
+  public void endCall(String callSid) {
+    calls.put(callSid, new CallState("completed", Instant.now()));
+  }
+
   public List<Received> received() {
     return List.copyOf(received);
   }
@@ -111,6 +132,8 @@ public final class TwilioStandIn implements AutoCloseable {
   public void reset() {
     received.clear();
     violations.clear();
+    messages.clear();
+    calls.clear();
     maxInFlight.set(0);
   }
 
@@ -167,8 +190,13 @@ public final class TwilioStandIn implements AutoCloseable {
           record(exchange, method, path, template, user, form, 429, error(429, 20429, "Too Many Requests"));
         }
       }
-      default -> record(exchange, method, path, template, user, form, 200, resource(template, matched.get(0), user, account, form,
-          exchange.getRequestURI().getRawQuery()));
+      case ACT_THEN_DROP -> {
+        resource(method, template, matched.get(0), user, account, form, exchange.getRequestURI().getRawQuery());
+        // Acted on, never answered: the client cannot tell whether Twilio acted.
+        received.add(new Received(method, path, template, user, form, 0));
+      }
+      default -> record(exchange, method, path, template, user, form, 200, resource(method, template, matched.get(0),
+          user, account, form, exchange.getRequestURI().getRawQuery()));
     }
   }
 
@@ -178,8 +206,8 @@ public final class TwilioStandIn implements AutoCloseable {
     send(exchange, status, body);
   }
 
-  private String resource(String template, OpenApiContract.Match match, String accountSid, Account account,
-      Map<String, List<String>> form, String query) {
+  private String resource(String method, String template, OpenApiContract.Match match, String accountSid,
+      Account account, Map<String, List<String>> form, String query) {
     ObjectNode node = JSON.createObjectNode();
     if (template.equals("/2010-04-01/Accounts/{Sid}.json")) {
       String status = switch (account.behaviour()) {
@@ -189,7 +217,12 @@ public final class TwilioStandIn implements AutoCloseable {
       };
       node.put("sid", accountSid).put("friendly_name", "Stand-in account").put("status", status).put("type", "Full");
     } else if (template.endsWith("/Calls/{Sid}.json")) {
-      node.put("sid", match.pathParams().get("Sid")).put("account_sid", accountSid).put("status", "in-progress");
+      String callSid = match.pathParams().get("Sid");
+      CallState call = method.equals("POST")
+          ? calls.compute(callSid, (sid, known) -> new CallState(known == null ? "in-progress" : known.status(), Instant.now()))
+          : calls.getOrDefault(callSid, new CallState("in-progress", started));
+      node.put("sid", callSid).put("account_sid", accountSid).put("status", call.status())
+          .put("date_updated", RFC_2822.format(call.updated().atZone(ZoneOffset.UTC)));
     } else if (template.endsWith("/IncomingPhoneNumbers.json")) {
       String wanted = queryParameter(query, "PhoneNumber");
       var list = node.putArray("incoming_phone_numbers");
@@ -200,10 +233,25 @@ public final class TwilioStandIn implements AutoCloseable {
       String uri = "/2010-04-01/Accounts/" + accountSid + "/IncomingPhoneNumbers.json";
       node.put("first_page_uri", uri + "?Page=0&PageSize=50").putNull("next_page_uri").putNull("previous_page_uri")
           .put("page", 0).put("page_size", 50).put("start", 0).put("end", list.size()).put("uri", uri);
+    } else if (template.endsWith("/Messages.json") && method.equals("GET")) {
+      String to = queryParameter(query, "To");
+      String from = queryParameter(query, "From");
+      var list = node.putArray("messages");
+      List<ObjectNode> sent = new ArrayList<>(messages.getOrDefault(accountSid, List.of()));
+      for (int i = sent.size() - 1; i >= 0 && list.size() < 50; i--) {
+        ObjectNode message = sent.get(i);
+        if ((to == null || to.equals(message.path("to").asText())) && (from == null || from.equals(message.path("from").asText()))) {
+          list.add(message);
+        }
+      }
+      String uri = "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
+      node.put("first_page_uri", uri + "?Page=0&PageSize=50").putNull("next_page_uri").putNull("previous_page_uri")
+          .put("page", 0).put("page_size", 50).put("start", 0).put("end", list.size()).put("uri", uri);
     } else if (template.endsWith("/Messages.json")) {
       node.put("sid", String.format("SM%032d", sequence.incrementAndGet())).put("account_sid", accountSid)
           .put("to", FormFields.first(form, "To")).put("from", FormFields.first(form, "From")).put("body", FormFields.first(form, "Body"))
-          .put("status", "queued");
+          .put("status", "queued").put("date_created", RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC)));
+      messages.computeIfAbsent(accountSid, a -> new CopyOnWriteArrayList<>()).add(node.deepCopy());
     } else {
       node.put("account_sid", accountSid);
     }

@@ -36,6 +36,7 @@ public final class BackgroundLoop implements SmartLifecycle, ReadinessCheck, App
   private volatile String lastFailure;
   private volatile boolean givenUp;
   private volatile boolean pausing;
+  private final Object pauseLock = new Object();
   private Thread thread;
 
   /**
@@ -95,16 +96,32 @@ public final class BackgroundLoop implements SmartLifecycle, ReadinessCheck, App
       pause = pause.compareTo(maxPause) > 0 ? maxPause : pause;
       log.error("Loop {} failed ({}); restarting in {} ms (failure {} of {})", name, lastFailure, pause.toMillis(),
           failures, MAX_FAILURES);
+      if (!pause(pause)) {
+        return;
+      }
+    }
+  }
+
+  /** Waits out a pause between restarts; false when asked to stop meanwhile. */
+  private boolean pause(Duration pause) {
+    // Stopping never interrupts the loop: an interrupt is one more failure (a client's InterruptException
+    // sets the flag again), and it must not cut the pause short.
+    Thread.interrupted();
+    long until = System.nanoTime() + pause.toNanos();
+    synchronized (pauseLock) {
       pausing = true;
       try {
-        Thread.sleep(pause.toMillis());
+        for (long left = pause.toNanos(); !stopping && left > 0; left = until - System.nanoTime()) {
+          pauseLock.wait(Math.max(1, left / 1_000_000));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return false;
       } finally {
         pausing = false;
       }
     }
+    return !stopping;
   }
 
   private void failed(long began, String why) {
@@ -112,12 +129,18 @@ public final class BackgroundLoop implements SmartLifecycle, ReadinessCheck, App
     lastFailure = why;
   }
 
+  /**
+   * Asks the loop to stop and waits for it to return. The thread is not interrupted: an interrupt
+   * would cut off what the loop does to stop cleanly (a consumer's last commit and leaving its group).
+   */
   @Override
   public synchronized void stop() {
     stopping = true;
     stop.run();
+    synchronized (pauseLock) {
+      pauseLock.notifyAll();
+    }
     if (thread != null) {
-      thread.interrupt();
       try {
         thread.join(10_000);
       } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.switchboard.domain.kafka;
 
 import io.micrometer.core.instrument.Timer;
+import io.switchboard.domain.config.BackgroundLoop;
 import io.switchboard.domain.ops.ReadinessCheck;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
@@ -20,14 +21,19 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 
 /**
  * A read-only, in-memory copy of a compacted topic, kept by reading every partition from the
  * beginning and following it. {@link #start(Duration)} returns once the copy has caught up with
  * the end offsets seen at start, so a process never serves with a partial view. A record that does
- * not decode is logged with its position and skipped: it cannot stop the replica.
+ * not decode is logged with its position and skipped: it cannot stop the replica. A loop that fails
+ * (the cluster unreachable past the client's timeouts, an unexpected error) is restarted by a
+ * {@link BackgroundLoop} from where it was, out of readiness meanwhile, and after repeated failures
+ * the process reports itself broken.
  */
-public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck {
+public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck, ApplicationEventPublisherAware {
 
   private static final Logger log = LoggerFactory.getLogger(TopicReplica.class);
 
@@ -40,7 +46,9 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck {
   private final Timer propagation;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile boolean running = true;
-  private Thread thread;
+  /** Per partition, the next offset to read: where a restarted loop goes on from. */
+  private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
+  private final BackgroundLoop loop;
 
   /** @param listener told of every change (value null for a tombstone), on the replica's thread */
   public TopicReplica(Topic<String, V> topic, KafkaClients clients, BiConsumer<String, V> listener) {
@@ -54,12 +62,16 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(1))
         .register(meters)).orElse(null);
+    this.loop = new BackgroundLoop("replica-" + topic.name(), this::run, this::wakeup);
+  }
+
+  @Override
+  public void setApplicationEventPublisher(ApplicationEventPublisher events) {
+    loop.setApplicationEventPublisher(events);
   }
 
   public TopicReplica<V> start(Duration catchUpTimeout) {
-    thread = new Thread(this::run, "replica-" + topic.name());
-    thread.setDaemon(true);
-    thread.start();
+    loop.start();
     try {
       if (!caughtUp.await(catchUpTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("Replica of " + topic.name() + " did not catch up within " + catchUpTimeout);
@@ -88,11 +100,17 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck {
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       c.assign(partitions);
       c.seekToBeginning(partitions);
+      next.forEach((partition, offset) -> {
+        if (partitions.contains(partition)) {
+          c.seek(partition, offset);
+        }
+      });
       Map<TopicPartition, Long> endAtStart = c.endOffsets(partitions);
       Instant started = Instant.now();
       while (running) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
           apply(record, deserializer);
+          next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
           if (caughtUp.getCount() == 0 && propagation != null) {
             propagation.record(Math.max(0, System.currentTimeMillis() - record.timestamp()), TimeUnit.MILLISECONDS);
           }
@@ -108,8 +126,15 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck {
       if (running) {
         throw e;
       }
-    } catch (RuntimeException e) {
-      log.error("Replica of {} stopped: {}", topic.name(), e.toString());
+    } finally {
+      consumer = null;
+    }
+  }
+
+  private void wakeup() {
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
     }
   }
 
@@ -144,11 +169,12 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck {
     return "replica-" + topic.name();
   }
 
-  /** A problem while the copy has not caught up, or once its loop has stopped while it should run. */
+  /** A problem while the copy has not caught up, or while its loop is not running. */
   @Override
   public Optional<String> problem() {
-    if (running && thread != null && !thread.isAlive()) {
-      return Optional.of("replica loop stopped");
+    Optional<String> loopProblem = loop.problem();
+    if (loopProblem.isPresent()) {
+      return loopProblem;
     }
     return caughtUp.getCount() > 0 ? Optional.of("catching up") : Optional.empty();
   }
@@ -156,16 +182,6 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck {
   @Override
   public void close() {
     running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    if (thread != null) {
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.stop();
   }
 }

@@ -4,6 +4,13 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -11,8 +18,17 @@ import org.springframework.context.SmartLifecycle;
  * stopped serving, and part of its readiness. It is ready when RUNNING, or REBALANCING after it has
  * run (a rebalance is brief; while it first restores its stores it is not ready). ERROR, shutting
  * down or not running are a problem: the app will not process again without a restart.
+ *
+ * <p>Failures follow the rule of {@code BackgroundLoop}: a stream thread that dies of an unexpected
+ * exception is replaced, out of readiness while the app rebalances; after {@value #MAX_FAILURES}
+ * failures in a row (or one of the global thread, which cannot be replaced) the app is shut down and
+ * the process reports itself broken (liveness DOWN), so that an orchestrator replaces it.
  */
-public final class ManagedStreams implements SmartLifecycle, ReadinessCheck {
+public final class ManagedStreams implements SmartLifecycle, ReadinessCheck, ApplicationEventPublisherAware {
+
+  static final int MAX_FAILURES = 5;
+  private static final Logger log = LoggerFactory.getLogger(ManagedStreams.class);
+  private static final Duration HEALTHY_RUN = Duration.ofMinutes(5);
 
   /** Before the web server (which starts late and stops early), so requests never meet a stopped app. */
   private static final int PHASE = 0;
@@ -22,6 +38,10 @@ public final class ManagedStreams implements SmartLifecycle, ReadinessCheck {
   private final Duration closeTimeout;
   private volatile boolean hasRun;
   private volatile boolean started;
+  private volatile boolean stopping;
+  private volatile ApplicationEventPublisher events;
+  private volatile int failures;
+  private volatile long lastFailureNanos;
 
   public ManagedStreams(String name, KafkaStreams streams, Duration closeTimeout) {
     this.name = name;
@@ -31,7 +51,38 @@ public final class ManagedStreams implements SmartLifecycle, ReadinessCheck {
       if (now == State.RUNNING) {
         hasRun = true;
       }
+      if (now == State.PENDING_ERROR && !stopping) {
+        log.error("Kafka Streams app {} stopped in ERROR; the process reports itself broken", name);
+        ApplicationEventPublisher publisher = events;
+        if (publisher != null) {
+          AvailabilityChangeEvent.publish(publisher, this, LivenessState.BROKEN);
+        }
+      }
     });
+    streams.setUncaughtExceptionHandler(this::onUncaught);
+  }
+
+  private StreamThreadExceptionResponse onUncaught(Throwable error) {
+    long now = System.nanoTime();
+    failures = now - lastFailureNanos > HEALTHY_RUN.toNanos() ? 1 : failures + 1;
+    lastFailureNanos = now;
+    if (failures >= MAX_FAILURES) {
+      log.error("Kafka Streams app {} failed {} times in a row ({}); shutting it down", name, failures, error.toString());
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+    log.error("Kafka Streams app {} lost a thread ({}); replacing it (failure {} of {})", name, error.toString(),
+        failures, MAX_FAILURES);
+    return StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  /** Stream threads lost in a row. */
+  public int failures() {
+    return failures;
+  }
+
+  @Override
+  public void setApplicationEventPublisher(ApplicationEventPublisher events) {
+    this.events = events;
   }
 
   @Override
@@ -42,6 +93,7 @@ public final class ManagedStreams implements SmartLifecycle, ReadinessCheck {
 
   @Override
   public void stop() {
+    stopping = true;
     streams.close(closeTimeout);
     started = false;
   }
