@@ -357,6 +357,11 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     }
   }
 
+  /** Whether this instance holds the partition now. */
+  boolean owns(TopicPartition partition) {
+    return owned.contains(partition);
+  }
+
   /** Tasks queued or running in the lanes. */
   int queued() {
     return lanes.size();
