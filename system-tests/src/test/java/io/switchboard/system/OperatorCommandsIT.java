@@ -12,6 +12,7 @@ import io.switchboard.local.SwitchboardServices;
 import io.switchboard.local.twilio.TwilioStandIn;
 import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.events.SideEffectKind;
+import io.switchboard.schemas.events.SideEffectStatus;
 import io.switchboard.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -93,6 +94,65 @@ class OperatorCommandsIT {
     }
     assertThat(Cli.runOnSharedStack("tenants", "health")).startsWith("COMPANY").contains("companies");
   }
+  /**
+   * Twilio sends the message but the connection drops before its answer: the outcome is UNKNOWN, not
+   * FAILED, and dead-lettered. A forced redrive asks Twilio first, finds the message, and records it
+   * APPLIED without sending it again.
+   */
+  @Test
+  void shouldAskTwilioBeforeRedrivingAnEffectWhoseOutcomeIsUnknownAndNeverSendItTwice() throws Exception {
+    var stack = SharedStack.stack();
+    SharedStack.services();
+    String company = "unknown-" + ThreadLocalRandom.current().nextInt(1_000_000);
+    String accountSid = String.format("AC%032d", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+    String token = "u".repeat(32);
+    String number = "+1555405" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+    stack.twilio().register(accountSid, token, TwilioStandIn.Behaviour.ACT_THEN_DROP);
+    try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
+      mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", company)
+          .append("twilioConfig", new Document("accountSid", accountSid).append("authToken", token)
+              .append("phoneNumber", number).append("callRoutingMode", "voicemail")));
+    }
+    TopicTables.awaitTable(stack.kafkaClients(), Topics.COMPANY_CONFIG, t -> t.get(company) != null, Duration.ofSeconds(20));
+    String effectId = "SEND_SMS:" + company;
+    try (KafkaProducer<String, SideEffect> producer = stack.kafkaClients().producer(Topics.SIDE_EFFECTS, "it")) {
+      producer.send(new ProducerRecord<>(Topics.SIDE_EFFECTS.name(), effectId, SideEffect.newBuilder()
+          .setEffectId(effectId).setKind(SideEffectKind.SEND_SMS).setEventId(company).setCompanyId(company)
+          .setTo("+15557654321").setFrom(number).setBody("We got your message").setRequestedAt(Instant.now()).build()))
+          .get();
+    }
+    Supplier<List<TwilioStandIn.Received>> sends = () -> stack.twilio().received().stream()
+        .filter(r -> accountSid.equals(r.authUser()) && "POST".equals(r.method()) && r.template() != null
+            && r.template().endsWith("/Messages.json")).toList();
+
+    String line = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+        Cli.runOnSharedStack("dlt", "list", "--topic", Topics.SIDE_EFFECTS_DLT.name()).lines()
+            .filter(l -> l.contains("key=" + effectId)).findFirst().orElse(null), found -> found != null);
+    assertThat(sends.get()).hasSize(1);
+    assertThat(TopicTables.awaitTable(stack.kafkaClients(), Topics.SIDE_EFFECT_OUTCOMES,
+        t -> t.get(effectId) != null && t.get(effectId).getStatus() != SideEffectStatus.STARTED, Duration.ofSeconds(20))
+        .get(effectId).getStatus()).isEqualTo(SideEffectStatus.UNKNOWN);
+
+    Matcher position = Pattern.compile("^(\\S+) (\\d+) (\\d+) ").matcher(line);
+    assertThat(position.find()).isTrue();
+    stack.twilio().register(accountSid, token, TwilioStandIn.Behaviour.OK);
+    assertThat(Cli.runOnSharedStack("dlt", "redrive", position.group(1), position.group(2), position.group(3),
+        "--force")).contains("back to " + Topics.SIDE_EFFECTS.name());
+
+    var outcome = TopicTables.awaitTable(stack.kafkaClients(), Topics.SIDE_EFFECT_OUTCOMES,
+        t -> t.get(effectId) != null && t.get(effectId).getStatus() == SideEffectStatus.APPLIED, Duration.ofSeconds(30))
+        .get(effectId);
+    assertThat(outcome.getTwilioSid()).startsWith("SM");
+    assertThat(outcome.getDetail()).contains("Twilio lists message " + outcome.getTwilioSid());
+    assertThat(stack.twilio().received()).anySatisfy(r -> {
+      assertThat(r.authUser()).isEqualTo(accountSid);
+      assertThat(r.method()).isEqualTo("GET");
+      assertThat(r.template()).endsWith("/Messages.json");
+    });
+    await("the message is not sent again").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+        .until(() -> sends.get().size() == 1);
+  }
+
 
   @Test
   void shouldSayInOneLineWhatIsWrongWithoutAStackTrace() {

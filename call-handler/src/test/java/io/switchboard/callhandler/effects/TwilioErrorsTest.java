@@ -48,6 +48,20 @@ class TwilioErrorsTest {
   }
 
   @Test
+  void shouldReportARequestTheSdkGotNoAnswerToAsUnknownAndNeverRetryIt() {
+    // What the SDK throws when Twilio's end closes the connection after receiving the request.
+    ApiException unanswered = new ApiException("The target server failed to respond",
+        new java.io.IOException("The target server failed to respond"));
+    ApiException neverConnected = new ApiException("Connection refused", new ConnectException("Connection refused"));
+
+    assertThat(TwilioErrors.retriable(unanswered)).isFalse();
+    assertThat(TwilioErrors.outcomeUnknown(unanswered)).isTrue();
+    assertThat(TwilioErrors.describe(unanswered)).startsWith("no answer from Twilio");
+    assertThat(TwilioErrors.retriable(neverConnected)).isTrue();
+    assertThat(TwilioErrors.outcomeUnknown(neverConnected)).isFalse();
+  }
+
+  @Test
   void shouldBackOffWithinTheCapAndGrowWithAttempts() {
     RetryPolicy policy = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofMillis(1000));
 
