@@ -11,8 +11,11 @@ import io.switchboard.resolver.TenantResolverApplication;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -40,14 +43,39 @@ public final class SwitchboardServices implements AutoCloseable {
   private int mirrorPort;
   private int callHandlerPort;
   private String publicBaseUrl;
+  private final Map<String, Object> common = new HashMap<>();
+  private final Set<String> leftOut = new HashSet<>();
+  private final Map<String, Map<String, Object>> settingsOfLeftOut = new HashMap<>();
 
   private SwitchboardServices() {}
+
+  /**
+   * The settings a process left out of this run would have been started with (its port aside), as
+   * command-line arguments for {@code switchboard.jar PROCESS}.
+   */
+  public List<String> settingsFor(String process) {
+    Map<String, Object> settings = settingsOfLeftOut.get(process);
+    if (settings == null) {
+      throw new IllegalArgumentException(process + " was not left out of this run");
+    }
+    return settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).sorted().toList();
+  }
 
   /**
    * @param publicBaseUrl the base URL Twilio would call, or null for the ingress's own loopback address
    * @param overrides settings that replace the defaults, e.g. a shorter reply budget
    */
   public static SwitchboardServices start(LocalStack stack, String publicBaseUrl, Map<String, Object> overrides) {
+    return start(stack, publicBaseUrl, overrides, Set.of());
+  }
+
+  /**
+   * The same, without the processes named in {@code leftOut} (e.g. {@code call-handler}), which a
+   * test runs elsewhere, for example as a process of its own that it can kill; {@link
+   * #settingsFor} gives the settings to start them with.
+   */
+  public static SwitchboardServices start(LocalStack stack, String publicBaseUrl, Map<String, Object> overrides,
+      Set<String> leftOut) {
     SwitchboardServices services = new SwitchboardServices();
     Map<String, Object> common = new HashMap<>();
     common.put("switchboard.kafka-bootstrap-servers", stack.bootstrapServers());
@@ -63,22 +91,24 @@ public final class SwitchboardServices implements AutoCloseable {
       common.put("switchboard.schema-registry.basic-auth-user-info", stack.registryAuth().basicAuthUserInfo());
     }
     common.putAll(overrides);
+    services.common.putAll(common);
+    services.leftOut.addAll(leftOut);
     try {
-      services.mirrorPort = services.run(ConfigMirrorApplication::builder, common, port -> Map.of());
-      services.resolverPort = services.run(TenantResolverApplication::builder, common, port -> Map.of(
+      services.mirrorPort = services.run("config-mirror", ConfigMirrorApplication::builder, common, port -> Map.of());
+      services.resolverPort = services.run("tenant-resolver-stream", TenantResolverApplication::builder, common, port -> Map.of(
           "switchboard.resolver.advertised-host-port", "127.0.0.1:" + port,
           "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
       // The ingress checks signatures against its public URL, which holds its port when Twilio is
       // to call it directly, and the call-handler tells Twilio that URL: the ingress starts first.
-      services.ingressPort = services.run(IngressGatewayApplication::builder, common, port -> {
+      services.ingressPort = services.run("ingress-gateway", IngressGatewayApplication::builder, common, port -> {
         services.publicBaseUrl = publicBaseUrl == null ? "http://127.0.0.1:" + port : publicBaseUrl;
         return Map.of("switchboard.ingress.public-base-url", services.publicBaseUrl);
       });
-      services.callHandlerPort = services.run(CallHandlerApplication::builder, common, port -> Map.of(
+      services.callHandlerPort = services.run("call-handler", CallHandlerApplication::builder, common, port -> Map.of(
           "switchboard.call-handler.public-base-url", services.publicBaseUrl));
-      services.healthPort = services.run(HealthMonitorApplication::builder, common, port -> Map.of(
+      services.healthPort = services.run("health-monitor", HealthMonitorApplication::builder, common, port -> Map.of(
           "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
-      services.adminPort = services.run(CompanyAdminApplication::builder, common, port -> Map.of(
+      services.adminPort = services.run("company-admin", CompanyAdminApplication::builder, common, port -> Map.of(
           "switchboard.admin.mongo-uri", stack.mongoUri(), "switchboard.admin.database", DATABASE,
           "switchboard.jwt-public-key", services.tokens.publicKeyPem(),
           // mongo-java-server does not honour partial indexes: the index would refuse every company
@@ -97,8 +127,14 @@ public final class SwitchboardServices implements AutoCloseable {
    * on the port (an advertised address, a public URL). A port can be taken by another program
    * between the draw and the bind; the process is then started again on another one.
    */
-  private int run(Supplier<SpringApplicationBuilder> builder, Map<String, Object> common,
+  private int run(String name, Supplier<SpringApplicationBuilder> builder, Map<String, Object> common,
       IntFunction<Map<String, Object>> own) {
+    if (leftOut.contains(name)) {
+      Map<String, Object> settings = new HashMap<>(common);
+      settings.putAll(own.apply(0));
+      settingsOfLeftOut.put(name, settings);
+      return -1;
+    }
     for (int attempt = 1; ; attempt++) {
       int port = FreePorts.next();
       Map<String, Object> props = new HashMap<>(common);

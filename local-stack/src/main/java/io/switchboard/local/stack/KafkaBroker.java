@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@link #secured} gives a broker whose only client listener takes SASL/SCRAM-SHA-512, as a
  * production cluster would, with one user for the broker itself and one for clients.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements KafkaEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
 
@@ -70,7 +70,7 @@ public final class KafkaBroker implements AutoCloseable {
     return new KafkaBroker(dataDir, client);
   }
 
-  /** What a client needs besides the bootstrap servers: nothing, or its SASL settings. */
+  @Override
   public Map<String, String> clientProperties() {
     if (client == null) {
       return Map.of();
@@ -78,6 +78,7 @@ public final class KafkaBroker implements AutoCloseable {
     return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM, "sasl.jaas.config", client.jaas());
   }
 
+  @Override
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
   }

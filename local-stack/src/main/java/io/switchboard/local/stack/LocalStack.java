@@ -33,7 +33,8 @@ public final class LocalStack implements AutoCloseable {
   private final Path workDir;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final String credentialKeyset = CredentialCipher.generateKeysetJson();
-  private KafkaBroker kafka;
+  private KafkaEndpoint kafka;
+  private KafkaCluster cluster;
   private ApicurioRegistry registry;
   private String registryUrl;
   private RegistryAuth registryAuth = RegistryAuth.NONE;
@@ -93,6 +94,32 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #startWithRegistry}, on a Kafka cluster of {@code nodes} nodes, each its own process
+   * (replication factor 3, {@code min.insync.replicas=2}), for tests that kill brokers.
+   */
+  public static LocalStack startClustered(String registryUrl, int nodes) {
+    LocalStack stack = new LocalStack(newWorkDir());
+    try {
+      stack.registryUrl = registryUrl;
+      stack.cluster = stack.track(new KafkaCluster(stack.workDir.resolve("kafka"), nodes).start(Duration.ofSeconds(90)));
+      stack.kafka = stack.cluster;
+      stack.startTopicsMongoTwilio((short) 3);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /** The cluster's nodes, to kill and restart: on a stack started with {@link #startClustered}. */
+  public KafkaCluster cluster() {
+    if (cluster == null) {
+      throw new IllegalStateException("this stack runs on a single broker");
+    }
+    return cluster;
+  }
+
   private static Path newWorkDir() {
     try {
       return Files.createTempDirectory("switchboard-stack");
@@ -107,10 +134,14 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void startTopicsMongoTwilio() {
+    startTopicsMongoTwilio((short) 1);
+  }
+
+  private void startTopicsMongoTwilio(short replicationFactor) {
     Properties admin = new Properties();
     admin.putAll(kafka.clientProperties());
     admin.put("bootstrap.servers", kafka.bootstrapServers());
-    TopicCreator.createAll(admin, (short) 1);
+    TopicCreator.createAll(admin, replicationFactor);
     mongo = track(new MongoStandIn().start());
     twilio = track(new TwilioStandIn().start());
   }
