@@ -65,7 +65,7 @@ class HandlerCrashIT {
       try (SwitchboardServices services = SwitchboardServices.start(stack, null,
               Map.of("switchboard.ingress.reply-budget", "150ms"), Set.of("call-handler"));
           HandlerProcess handler = new HandlerProcess("call-handler", FaultLoad.withState(services.settingsFor("call-handler"),
-              workDir), workDir);
+              workDir), workDir.resolve("call-handler.log"));
           LoadClient http = new LoadClient(OpenLoopLoad.DEFAULT_MAX_IN_FLIGHT, Duration.ofSeconds(15));
           KafkaProducer<String, SideEffect> sms = stack.kafkaClients().producer(Topics.SIDE_EFFECTS, "fault-sms")) {
         handler.start();

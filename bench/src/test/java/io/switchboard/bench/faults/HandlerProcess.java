@@ -29,13 +29,19 @@ final class HandlerProcess implements AutoCloseable {
   private Process process;
   private int port;
 
-  HandlerProcess(String name, List<String> settings, Path workDir) {
+  /** @param log where its output goes */
+  HandlerProcess(String name, List<String> settings, Path log) {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: build the dist module first");
     }
     this.name = name;
     this.settings = settings;
-    this.log = workDir.resolve(name + ".log");
+    this.log = log;
+    try {
+      Files.createDirectories(log.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   void start() {

@@ -53,9 +53,9 @@ class RebalanceIT {
       Path workDir = Files.createDirectories(stack.workDir().resolve("handlers"));
       try (SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(), Set.of("call-handler"));
           HandlerProcess first = new HandlerProcess("call-handler", FaultLoad.withState(
-              services.settingsFor("call-handler"), workDir.resolve("a")), workDir.resolve("a-"));
+              services.settingsFor("call-handler"), workDir.resolve("a")), workDir.resolve("a.log"));
           HandlerProcess second = new HandlerProcess("call-handler", FaultLoad.withState(
-              services.settingsFor("call-handler"), workDir.resolve("b")), workDir.resolve("b-"));
+              services.settingsFor("call-handler"), workDir.resolve("b")), workDir.resolve("b.log"));
           KafkaProducer<String, SideEffect> sms = stack.kafkaClients().producer(Topics.SIDE_EFFECTS, "fault-sms")) {
         first.start();
         second.start();

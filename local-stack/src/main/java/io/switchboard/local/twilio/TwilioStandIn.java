@@ -47,9 +47,20 @@ public final class TwilioStandIn implements AutoCloseable {
     /** Acts on the request (sends the message, updates the call), then drops the connection unanswered. */
     ACT_THEN_DROP }
 
-  /** One request as received. */
+  /**
+   * One request as received.
+   *
+   * @param status the answer's status, 0 for a request acted on and never answered
+   * @param at when it arrived
+   */
   public record Received(String method, String path, String template, String authUser, Map<String, List<String>> form,
-      int status) {}
+      int status, Instant at) {
+
+    public Received(String method, String path, String template, String authUser, Map<String, List<String>> form,
+        int status) {
+      this(method, path, template, authUser, form, status, Instant.now());
+    }
+  }
 
   /** @param numbers the numbers the account owns, or null for every number */
   private record Account(String authToken, Behaviour behaviour, Duration delay, Set<String> numbers) {}

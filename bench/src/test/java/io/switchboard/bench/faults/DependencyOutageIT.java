@@ -1,0 +1,118 @@
+package io.switchboard.bench.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.switchboard.bench.Fleet;
+import io.switchboard.bench.LoadClient;
+import io.switchboard.bench.LossCheck;
+import io.switchboard.bench.OpenLoopLoad;
+import io.switchboard.bench.OpenLoopLoad.Outcome;
+import io.switchboard.bench.VoiceWebhooks;
+import io.switchboard.local.SwitchboardServices;
+import io.switchboard.local.stack.LocalStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MongoDB, then the schema registry, unreachable for 30 s each (every connection reset, new ones
+ * refused) while signed webhooks flow. Routing goes on from the compacted config topic while
+ * MongoDB is away, a change made after it returns propagates, and the mirror resumes its change
+ * stream rather than re-snapshotting; webhooks keep being acknowledged while the registry is away,
+ * since every schema in use is cached. Nothing answered 2xx is lost.
+ */
+class DependencyOutageIT {
+
+  private static final int RATE = 50;
+  private static final Duration OUTAGE = Duration.ofSeconds(30);
+  private static final AtomicLong SEQUENCE = new AtomicLong(5_000_000);
+
+  @Test
+  void shouldKeepRoutingWhileMongoDbAndTheRegistryAreEachAwayForThirtySeconds() throws Exception {
+    Fleet fleet = Fleet.generate(20, 40, 51);
+    try (LocalStack stack = LocalStack.startWithRegistry(FaultRegistry.url())) {
+      fleet.registerWith(stack.twilio());
+      fleet.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
+      URI registry = URI.create(stack.registryUrl());
+      try (TcpProxy mongo = new TcpProxy(URI.create(stack.mongoUri().replace("mongodb://", "http://")).getPort());
+          TcpProxy registryProxy = new TcpProxy(registry.getPort());
+          SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(
+              "switchboard.mirror.mongo-uri", "mongodb://127.0.0.1:" + mongo.port(),
+              "switchboard.schema-registry-url", "http://127.0.0.1:" + registryProxy.port() + registry.getPath()));
+          LoadClient http = new LoadClient(OpenLoopLoad.DEFAULT_MAX_IN_FLIGHT, Duration.ofSeconds(15));
+          LossCheck lossCheck = new LossCheck(stack.kafkaClients())) {
+        VoiceWebhooks webhooks = new VoiceWebhooks(fleet, services.publicBaseUrl() + "/api/twilio/voice", http, 51);
+        FaultLoad.awaitRouting(fleet, webhooks);
+        webhooks.answered().clear();
+        String mirror = services.processUrls().get("config-mirror");
+
+        mongo.cut();
+        OpenLoopLoad.Result withoutMongo = OpenLoopLoad.run(RATE, OUTAGE, Duration.ofSeconds(20),
+            (i, t) -> webhooks.call(SEQUENCE.incrementAndGet()));
+        mongo.restore();
+        // A change made once MongoDB is back reaches the ingress's answers.
+        long changedAt = System.nanoTime();
+        try (MongoClient client = MongoClients.create(stack.mongoUri())) {
+          client.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").updateOne(
+              Filters.eq("_id", fleet.companyId(0)), Updates.set("twilioConfig.callRoutingMode", "voicemail"));
+        }
+        int number = fleet.firstNumberOf(0);
+        await("the change made after MongoDB returned is live").atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200)).until(() -> webhooks.post(webhooks.url(), number,
+                webhooks.callSid(SEQUENCE.incrementAndGet())).join().body().contains("<Record"));
+        long propagatedMillis = (System.nanoTime() - changedAt) / 1_000_000;
+        double resnapshots = metric(mirror, "switchboard_mirror_resnapshots_total");
+
+        registryProxy.cut();
+        OpenLoopLoad.Result withoutRegistry = OpenLoopLoad.run(RATE, OUTAGE, Duration.ofSeconds(20),
+            (i, t) -> webhooks.call(SEQUENCE.incrementAndGet()));
+        registryProxy.restore();
+
+        LossCheck.Report loss = lossCheck.check(webhooks.answered(), Duration.ofSeconds(60));
+        FaultReport.write("MongoDB and the registry away for 30 s each (" + getClass().getSimpleName() + ")",
+            String.format("- MongoDB away: %,d webhooks at %d/s: %,d right inline, %,d held, %,d non-2xx, %,d"
+                    + " unanswered; a change made after it returned was live in %,d ms; re-snapshots: %.0f%n"
+                    + "- registry away: %,d webhooks: %,d right inline, %,d held, %,d non-2xx, %,d unanswered%n"
+                    + "- acknowledged: %,d; **lost: %d**",
+                withoutMongo.sent(), RATE, withoutMongo.count(Outcome.OK), withoutMongo.count(Outcome.DEFERRED),
+                withoutMongo.count(Outcome.HTTP_ERROR), withoutMongo.count(Outcome.NO_ANSWER), propagatedMillis,
+                resnapshots, withoutRegistry.sent(), withoutRegistry.count(Outcome.OK),
+                withoutRegistry.count(Outcome.DEFERRED), withoutRegistry.count(Outcome.HTTP_ERROR),
+                withoutRegistry.count(Outcome.NO_ANSWER), loss.answered(),
+                loss.missingWebhook() + loss.missingCallEvents()));
+
+        assertThat(withoutMongo.clean()).as("answers while MongoDB was away; problems: %s", webhooks.problems()).isTrue();
+        assertThat(resnapshots).isZero();
+        assertThat(withoutRegistry.clean()).as("answers while the registry was away; problems: %s", webhooks.problems())
+            .isTrue();
+        assertThat(loss.lossless()).as("missing: %s", loss.sampleMissing()).isTrue();
+      }
+    }
+  }
+
+  private static double metric(String processUrl, String name) throws Exception {
+    String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(processUrl + "/actuator/prometheus"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    Matcher matcher = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(scrape);
+    double total = 0;
+    boolean found = false;
+    while (matcher.find()) {
+      total += Double.parseDouble(matcher.group(2));
+      found = true;
+    }
+    assertThat(found).as("%s in the scrape of %s", name, processUrl).isTrue();
+    return total;
+  }
+}
