@@ -52,6 +52,10 @@ public final class ConfigMirror implements Runnable {
   private final MirrorLease lease;
   private final Counter published;
   private final Counter resnapshots;
+  private final Counter snapshots;
+  /** How often the position of a stream without changes is stored. */
+  private static final Duration POSITION_SAVE_INTERVAL = Duration.ofSeconds(10);
+  private long positionSavedAt = System.nanoTime();
   private final Timer lag;
   private final AtomicBoolean active = new AtomicBoolean();
   private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,6 +74,9 @@ public final class ConfigMirror implements Runnable {
     this.reader = reader;
     this.lease = lease;
     this.published = Counter.builder("switchboard.mirror.published").description("company configs and tombstones published")
+        .register(meters);
+    this.snapshots = Counter.builder("switchboard.mirror.snapshots")
+        .description("full reads of the companies collection: the first, and any when no stored position resumes")
         .register(meters);
     this.resnapshots = Counter.builder("switchboard.mirror.resnapshots")
         .description("re-snapshots because the stored change-stream position could not be resumed").register(meters);
@@ -129,6 +136,9 @@ public final class ConfigMirror implements Runnable {
         cursor = open(token);
         if (token == null) {
           snapshot();
+          // The stream was opened before the snapshot: its position now is where a restart goes on
+          // from, so that losing the lease or MongoDB later does not cost another snapshot.
+          savePosition();
         }
         failuresOnStoredPosition = 0;
         follow();
@@ -169,6 +179,7 @@ public final class ConfigMirror implements Runnable {
 
   /** Publishes every company, then tombstones companies the topic still holds but MongoDB no longer has. */
   private void snapshot() {
+    snapshots.increment();
     Set<String> seen = new HashSet<>();
     for (Document document : companies.find()) {
       seen.add(publish(document, "snapshot"));
@@ -188,12 +199,29 @@ public final class ConfigMirror implements Runnable {
       }
       ChangeStreamDocument<Document> change = cursor.tryNext();
       if (change == null) {
+        if (System.nanoTime() - positionSavedAt > POSITION_SAVE_INTERVAL.toNanos()) {
+          savePosition();
+        }
         sleep(20);
         continue;
       }
       apply(change);
       tokens.save(change.getResumeToken());
+      positionSavedAt = System.nanoTime();
     }
+  }
+
+  /**
+   * Stores the stream's position when no change has moved it: the server's post-batch resume token,
+   * which advances while nothing changes, so that a quiet collection's position does not age out of
+   * the oplog either.
+   */
+  private void savePosition() {
+    BsonDocument position = cursor.getResumeToken();
+    if (position != null) {
+      tokens.save(position);
+    }
+    positionSavedAt = System.nanoTime();
   }
 
   private void apply(ChangeStreamDocument<Document> change) {

@@ -109,7 +109,8 @@ public final class SwitchboardServices implements AutoCloseable {
       services.healthPort = services.run("health-monitor", HealthMonitorApplication::builder, common, port -> Map.of(
           "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
       services.adminPort = services.run("company-admin", CompanyAdminApplication::builder, common, port -> Map.of(
-          "switchboard.admin.mongo-uri", stack.mongoUri(), "switchboard.admin.database", DATABASE,
+          "switchboard.admin.mongo-uri", common.getOrDefault("switchboard.admin.mongo-uri", stack.mongoUri()),
+          "switchboard.admin.database", DATABASE,
           "switchboard.jwt-public-key", services.tokens.publicKeyPem(),
           // mongo-java-server does not honour partial indexes: the index would refuse every company
           // without phoneNumbers[]. Against MongoDB the index is on; the API's own check refuses

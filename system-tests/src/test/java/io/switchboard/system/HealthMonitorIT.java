@@ -141,6 +141,36 @@ class HealthMonitorIT {
     }
   }
 
+  /**
+   * A tenant whose Twilio takes longer to answer than the check period is never checked twice at
+   * once, and its checks do not pile up in the queue: the periodic ones due meanwhile are skipped.
+   */
+  @Test
+  void shouldNeverQueueATenantsCheckBehindOneStillRunning() throws Exception {
+    try (LocalStack stack = LocalStack.startWithRegistry(SharedStack.stack().registryUrl());
+        SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(
+            "switchboard.health.period", "200ms", "switchboard.health.degraded-after", "5s"))) {
+      String sid = String.format("AC%032d", 77);
+      stack.twilio().register(sid, "t".repeat(32), TwilioStandIn.Behaviour.SLOW, Duration.ofMillis(1_500));
+      try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
+        mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies")
+            .insertOne(company("sluggish", sid, "t".repeat(32)));
+      }
+      java.util.function.LongSupplier checks = () -> stack.twilio().received().stream()
+          .filter(r -> sid.equals(r.authUser())).count();
+      await().atMost(Duration.ofSeconds(30)).until(() -> checks.getAsLong() >= 1);
+
+      // 15 periods pass in 3 s; with one check at a time, at most 3 of 1.5 s each can start.
+      long before = checks.getAsLong();
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+          .until(() -> checks.getAsLong() - before <= 3);
+      assertThat(stack.twilio().maxConcurrentRequests()).isEqualTo(1);
+      String scrape = Probes.scrape(services.healthUrl());
+      assertThat(scrape.lines().filter(l -> l.startsWith("switchboard_health_checks_skipped_total"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum()).isGreaterThan(5);
+    }
+  }
+
   private static int indexOf(Map<String, TwilioStandIn.Behaviour> behaviours, String name) {
     int i = 0;
     for (String key : behaviours.keySet()) {

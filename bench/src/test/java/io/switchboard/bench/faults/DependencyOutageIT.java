@@ -21,9 +21,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class DependencyOutageIT {
 
   private static final int RATE = 50;
-  private static final Duration OUTAGE = Duration.ofSeconds(30);
+  private static final Duration OUTAGE = Duration.ofSeconds(30L * FaultLoad.scale());
   private static final AtomicLong SEQUENCE = new AtomicLong(5_000_000);
 
   @Test
@@ -50,6 +52,7 @@ class DependencyOutageIT {
           TcpProxy registryProxy = new TcpProxy(registry.getPort());
           SwitchboardServices services = SwitchboardServices.start(stack, null, Map.of(
               "switchboard.mirror.mongo-uri", "mongodb://127.0.0.1:" + mongo.port(),
+              "switchboard.admin.mongo-uri", "mongodb://127.0.0.1:" + mongo.port() + "/?serverSelectionTimeoutMS=2000",
               "switchboard.schema-registry-url", "http://127.0.0.1:" + registryProxy.port() + registry.getPath()));
           LoadClient http = new LoadClient(OpenLoopLoad.DEFAULT_MAX_IN_FLIGHT, Duration.ofSeconds(15));
           LossCheck lossCheck = new LossCheck(stack.kafkaClients())) {
@@ -58,22 +61,23 @@ class DependencyOutageIT {
         webhooks.answered().clear();
         String mirror = services.processUrls().get("config-mirror");
 
+        // A change before the outage: the mirror has a stored change-stream position to resume from.
+        // (MongoDB also stores one with no change at all, its post-batch resume token; the stand-in
+        // gives none.)
+        changeForwardNumber(stack, fleet, webhooks, "+16463999001");
+        double snapshotsBefore = metric(mirror, "switchboard_mirror_snapshots_total");
         mongo.cut();
+        CompletableFuture<HttpResponse<String>> adminAnswer = CompletableFuture.supplyAsync(() ->
+            getCompany(services, fleet.companyId(1)));
         OpenLoopLoad.Result withoutMongo = OpenLoopLoad.run(RATE, OUTAGE, Duration.ofSeconds(20),
             (i, t) -> webhooks.call(SEQUENCE.incrementAndGet()));
         mongo.restore();
+        // The company API says the store is away, and that nothing changed, rather than failing with a 500.
+        assertThat(adminAnswer.join().statusCode()).isEqualTo(503);
+        assertThat(adminAnswer.join().body()).contains("the company store is unavailable");
         // A change made once MongoDB is back reaches the ingress's answers.
-        long changedAt = System.nanoTime();
-        try (MongoClient client = MongoClients.create(stack.mongoUri())) {
-          client.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").updateOne(
-              Filters.eq("_id", fleet.companyId(0)), Updates.set("twilioConfig.callRoutingMode", "voicemail"));
-        }
-        int number = fleet.firstNumberOf(0);
-        await("the change made after MongoDB returned is live").atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(200)).until(() -> webhooks.post(webhooks.url(), number,
-                webhooks.callSid(SEQUENCE.incrementAndGet())).join().body().contains("<Record"));
-        long propagatedMillis = (System.nanoTime() - changedAt) / 1_000_000;
-        double resnapshots = metric(mirror, "switchboard_mirror_resnapshots_total");
+        long propagatedMillis = changeForwardNumber(stack, fleet, webhooks, "+16463999002");
+        double resnapshots = metric(mirror, "switchboard_mirror_snapshots_total") - snapshotsBefore;
 
         registryProxy.cut();
         OpenLoopLoad.Result withoutRegistry = OpenLoopLoad.run(RATE, OUTAGE, Duration.ofSeconds(20),
@@ -99,6 +103,33 @@ class DependencyOutageIT {
             .isTrue();
         assertThat(loss.lossless()).as("missing: %s", loss.sampleMissing()).isTrue();
       }
+    }
+  }
+
+  /** Changes the forward number of a company in forward mode; returns how long until calls were forwarded there. */
+  private static long changeForwardNumber(LocalStack stack, Fleet fleet, VoiceWebhooks webhooks, String forwardTo) {
+    int company = 2;
+    assertThat(fleet.mode(company)).isEqualTo(Fleet.Mode.FORWARD);
+    long changedAt = System.nanoTime();
+    try (MongoClient client = MongoClients.create(stack.mongoUri())) {
+      client.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").updateOne(
+          Filters.eq("_id", new ObjectId(fleet.companyId(company))), Updates.set("twilioConfig.forwardNumber", forwardTo));
+    }
+    int number = fleet.firstNumberOf(company);
+    await("calls are forwarded to " + forwardTo).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .until(() -> webhooks.post(webhooks.url(), number, webhooks.callSid(SEQUENCE.incrementAndGet())).join().body()
+            .contains(forwardTo));
+    return (System.nanoTime() - changedAt) / 1_000_000;
+  }
+
+  private static HttpResponse<String> getCompany(SwitchboardServices services, String companyId) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(services.adminUrl()
+              + "/api/companies/" + companyId + "/twilio/config"))
+          .header("Authorization", "Bearer " + services.tokens().adminToken(Duration.ofMinutes(5))).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

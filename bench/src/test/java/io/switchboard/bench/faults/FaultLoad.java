@@ -32,6 +32,14 @@ final class FaultLoad {
 
   private FaultLoad() {}
 
+  /**
+   * How many times longer than in the test run each scenario runs (its load, outage, kills and
+   * rebalances): {@code -Dswitchboard.faults.scale=10} gives the soak variant.
+   */
+  static int scale() {
+    return Math.max(1, Integer.getInteger("switchboard.faults.scale", 1));
+  }
+
   /** Waits until the first number of every company is answered with that company's TwiML. */
   static void awaitRouting(Fleet fleet, VoiceWebhooks webhooks) {
     for (int company = 0; company < fleet.companies(); company++) {

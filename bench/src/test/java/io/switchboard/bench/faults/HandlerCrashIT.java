@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 class HandlerCrashIT {
 
-  private static final int KILLS = 10;
+  private static final int KILLS = 10 * FaultLoad.scale();
   private static final int SMS_PER_ROUND = 15;
 
   @Test

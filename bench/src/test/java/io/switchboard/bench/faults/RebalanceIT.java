@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class RebalanceIT {
 
-  private static final int REBALANCES = 20;
+  private static final int REBALANCES = 20 * FaultLoad.scale();
   private static final String SLOW_COMPANY_NOTE = "slow";
 
   @Test
@@ -62,9 +62,9 @@ class RebalanceIT {
         await("both call-handlers are ready").atMost(Duration.ofSeconds(120)).until(() -> first.ready() && second.ready());
 
         Set<String> bodies = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        // 30 SMS a second for 50 s, across the companies, while the rebalances are forced.
+        // 30 SMS a second for 50 s (times the scale), across the companies, while the rebalances are forced.
         CompletableFuture<OpenLoopLoad.Result> producing = CompletableFuture.supplyAsync(() ->
-            OpenLoopLoad.run(30, Duration.ofSeconds(50), Duration.ofSeconds(10), (i, t) -> {
+            OpenLoopLoad.run(30, Duration.ofSeconds(50L * FaultLoad.scale()), Duration.ofSeconds(10), (i, t) -> {
               int company = (int) (i % fleet.companies());
               String body = "rebalance sms " + i + (company == 0 ? " " + SLOW_COMPANY_NOTE : "");
               String effectId = SideEffectKind.SEND_SMS + ":rebalance-" + i;

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class TenantOutageIT {
 
   private static final int RATE = 20;
+  private static final Duration OUTAGE = Duration.ofSeconds(60L * FaultLoad.scale());
 
   @Test
   void shouldKeepOtherTenantsUnaffectedAndMemoryFlatWhileOneTenantsTwilioFails() throws Exception {
@@ -60,14 +61,14 @@ class TenantOutageIT {
         // During: tenant 0's Twilio fails for 60 s.
         stack.twilio().register(fleet.accountSid(0), fleet.authToken(0), TwilioStandIn.Behaviour.SERVER_ERROR,
             Duration.ofSeconds(1));
-        runSms(sms, fleet, "during", Duration.ofSeconds(60), requested);
+        runSms(sms, fleet, "during", OUTAGE, requested);
         Histogram during = latencies(stack, fleet, requested, "during");
         long heapDuring = heapAfterGc();
         stack.twilio().register(fleet.accountSid(0), fleet.authToken(0), TwilioStandIn.Behaviour.OK);
 
-        long failingRequests = RATE * 60L / fleet.companies();
+        long failingRequests = RATE * OUTAGE.toSeconds() / fleet.companies();
         Map<String, SideEffectOutcome> outcomes = await("the failing tenant's SMS dead-lettered")
-            .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
+            .atMost(Duration.ofMinutes(3L * FaultLoad.scale())).pollInterval(Duration.ofSeconds(2))
             .until(() -> TopicReader.table(stack.kafkaClients(), Topics.SIDE_EFFECT_OUTCOMES), table -> table.values()
                 .stream().filter(o -> o.getCompanyId().equals(fleet.companyId(0)) && o.getEffectId().contains("during"))
                 .filter(o -> o.getStatus() == SideEffectStatus.FAILED || o.getStatus() == SideEffectStatus.APPLIED)
@@ -79,16 +80,16 @@ class TenantOutageIT {
             .filter(r -> r.key().contains("during")).count();
 
         FaultReport.write("One tenant's Twilio failing for 60 s (" + getClass().getSimpleName() + ")", String.format(
-            "- %d SMS/s over 10 tenants; tenant 0's Twilio answers 500 after 1 s for 60 s (5 attempts, backoff to 2 s)%n"
+            "- %d SMS/s over 10 tenants; tenant 0's Twilio answers 500 after 1 s for %d s (5 attempts, backoff to 2 s)%n"
                 + "- other tenants, request to Twilio: before p50 %d ms, p99 %d ms, max %d ms (%,d SMS); during p50 %d ms,"
                 + " p99 %d ms, max %d ms (%,d SMS)%n"
                 + "- failing tenant's %d SMS of the outage: %s; dead-lettered: %d%n"
                 + "- heap used after a full GC: before the outage %d MB, at its end %d MB",
-            RATE, before.getValueAtPercentile(50), before.getValueAtPercentile(99), before.getMaxValue(),
+            RATE, OUTAGE.toSeconds(), before.getValueAtPercentile(50), before.getValueAtPercentile(99), before.getMaxValue(),
             before.getTotalCount(), during.getValueAtPercentile(50), during.getValueAtPercentile(99), during.getMaxValue(),
             during.getTotalCount(), failingRequests, failingTenant, deadLettered, heapBefore >> 20, heapDuring >> 20));
 
-        assertThat(during.getTotalCount()).isGreaterThanOrEqualTo(RATE * 60L * 9 / 10 - RATE);
+        assertThat(during.getTotalCount()).isGreaterThanOrEqualTo(RATE * OUTAGE.toSeconds() * 9 / 10 - RATE);
         assertThat(during.getValueAtPercentile(99)).as("other tenants' p99 during the outage, ms")
             .isLessThan(Math.max(3 * before.getValueAtPercentile(99), before.getValueAtPercentile(99) + 250));
         assertThat(failingTenant.getOrDefault(SideEffectStatus.FAILED, 0L)).isPositive();
