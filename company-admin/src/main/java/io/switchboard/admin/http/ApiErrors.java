@@ -1,6 +1,8 @@
 package io.switchboard.admin.http;
 
+import com.mongodb.MongoException;
 import com.mongodb.MongoSocketException;
+import com.mongodb.MongoSocketOpenException;
 import com.mongodb.MongoTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +36,9 @@ public class ApiErrors {
         List.of(new FieldError("authToken", "the stored token cannot be used; send authToken again"))));
   }
 
-  /** No MongoDB server could be selected: nothing was sent to it, so nothing changed. */
-  @ExceptionHandler(MongoTimeoutException.class)
-  public ResponseEntity<Map<String, Object>> storeUnreachable(MongoTimeoutException e) {
+  /** No MongoDB server could be selected or connected to: nothing was sent to it, so nothing changed. */
+  @ExceptionHandler({MongoTimeoutException.class, MongoSocketOpenException.class})
+  public ResponseEntity<Map<String, Object>> storeUnreachable(MongoException e) {
     log.warn("Company store unreachable: {}", e.getClass().getSimpleName());
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
         .body(Map.of("error", "the company store is unavailable; nothing was changed, try again shortly"));
