@@ -1,5 +1,8 @@
 package io.switchboard.admin;
 
+import io.swagger.v3.oas.models.OpenAPI;
+import io.switchboard.domain.security.ApiDescriptions;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.switchboard.admin.http.TwilioConfigDocuments;
@@ -12,6 +15,12 @@ import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.domain.security.JwtApiSecurity;
 import io.switchboard.domain.twilio.TwilioApiTarget;
+import com.twilio.rest.api.v2010.Account;
+import io.switchboard.domain.kafka.TopicReplica;
+import io.switchboard.domain.twilio.CredentialCheck;
+import io.switchboard.domain.twilio.TwilioClientFactory;
+import io.switchboard.schemas.tenants.TenantHealth;
+import java.time.Duration;
 import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
@@ -63,6 +72,25 @@ public class CompanyAdminApplication {
     return new CredentialVerifier(base == null || base.isBlank() ? TwilioApiTarget.live() : TwilioApiTarget.standIn(base));
   }
 
+  /** Each company's last health check, from the health monitor, for the company list. */
+  @Bean(destroyMethod = "close")
+  TopicReplica<TenantHealth> companyHealth(KafkaClients clients) {
+    return new TopicReplica<>(Topics.TENANT_HEALTH, clients, (id, health) -> { }).start(Duration.ofSeconds(60));
+  }
+
+  /**
+   * Test connection checks with a client of its own per request, closed after it: credentials that
+   * are not saved are never cached.
+   */
+  @Bean
+  CredentialCheck testConnection(CredentialCipher cipher, SwitchboardProperties props) {
+    String base = props.twilioApiBaseUrl();
+    TwilioApiTarget target = base == null || base.isBlank() ? TwilioApiTarget.live() : TwilioApiTarget.standIn(base);
+    return new CredentialCheck(cipher, credentials -> TwilioClientFactory.withOwnClient(target, credentials,
+        // The health monitor's default threshold for DEGRADED.
+        client -> Account.fetcher(credentials.accountSid()).fetch(client)), Duration.ofSeconds(2), Clock.systemUTC());
+  }
+
   @Bean
   TwilioConfigDocuments twilioConfigDocuments(CredentialCipher cipher, PhoneNumbers phones) {
     return new TwilioConfigDocuments(cipher, phones, Clock.systemUTC());
@@ -76,5 +104,17 @@ public class CompanyAdminApplication {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /** The API's description at /v3/api-docs, generated from the controllers. */
+  @Bean
+  OpenAPI apiDescription() {
+    return ApiDescriptions.openApi("Switchboard company API",
+        "Each company's Twilio configuration, numbers, test connection and outbound SMS; the admins' company list.");
+  }
+
+  @Bean
+  OpenApiCustomizer apiErrorShapes() {
+    return ApiDescriptions.commonErrors();
   }
 }

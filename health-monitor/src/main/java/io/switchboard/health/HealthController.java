@@ -1,5 +1,6 @@
 package io.switchboard.health;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.switchboard.domain.security.JwtApiSecurity;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -21,6 +22,7 @@ public class HealthController {
     this.tracker = tracker;
   }
 
+  @Operation(summary = "Every tenant's Twilio health (admins)", description = "The seed platform's dependency-health report: each company's status, reason and last check, and the recent alerts.")
   @GetMapping("/api/admin/notifications/dependency-health")
   public ResponseEntity<Map<String, Object>> dependencyHealth(@AuthenticationPrincipal Jwt jwt) {
     if (!JwtApiSecurity.isAdmin(jwt)) {

@@ -1,5 +1,8 @@
 package io.switchboard.health;
 
+import io.swagger.v3.oas.models.OpenAPI;
+import io.switchboard.domain.security.ApiDescriptions;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.domain.config.CredentialKeysetProperties;
@@ -9,7 +12,7 @@ import io.switchboard.domain.crypto.Secret;
 import io.switchboard.domain.kafka.TopicReplica;
 import io.switchboard.domain.security.JwtApiSecurity;
 import io.switchboard.domain.twilio.TwilioClientFactory;
-import io.switchboard.health.twilio.CredentialCheck;
+import io.switchboard.domain.twilio.CredentialCheck;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
@@ -78,5 +81,17 @@ public class HealthMonitorApplication {
   @Bean(destroyMethod = "close")
   TopicReplica<CompanyConfig> healthCompanyReplica(KafkaClients clients, HealthScheduler scheduler) {
     return new TopicReplica<>(Topics.COMPANY_CONFIG, clients, scheduler::onCompany).start(Duration.ofSeconds(60));
+  }
+
+  /** The API's description at /v3/api-docs, generated from the controllers. */
+  @Bean
+  OpenAPI apiDescription() {
+    return ApiDescriptions.openApi("Switchboard health monitor API",
+        "Every tenant's Twilio health, as the seed platform reported it.");
+  }
+
+  @Bean
+  OpenApiCustomizer apiErrorShapes() {
+    return ApiDescriptions.commonErrors();
   }
 }

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.domain.crypto.Secret;
-import io.switchboard.health.twilio.CredentialCheck;
+import io.switchboard.domain.twilio.CredentialCheck;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.HealthAlert;
 import io.switchboard.schemas.tenants.HealthStatus;

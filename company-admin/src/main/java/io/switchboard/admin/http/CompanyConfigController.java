@@ -1,5 +1,8 @@
 package io.switchboard.admin.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.switchboard.admin.mongo.CompanyStore;
 import io.switchboard.admin.twilio.CredentialVerifier;
 import io.switchboard.domain.companies.CompanyDocument;
@@ -48,6 +51,7 @@ public class CompanyConfigController {
     this.documents = documents;
   }
 
+  @Operation(summary = "Read a company's Twilio configuration", description = "The Auth Token is shown masked (****1234), never whole.")
   @GetMapping("/api/companies/{companyId}/twilio/config")
   public ResponseEntity<?> get(@AuthenticationPrincipal Jwt jwt, @PathVariable("companyId") String companyId) {
     CompanyAccess.require(jwt, companyId);
@@ -56,8 +60,14 @@ public class CompanyConfigController {
         .orElseGet(() -> notFound(companyId));
   }
 
+  @Operation(summary = "Replace a company's Twilio configuration", description = "New credentials are checked with Twilio before anything is stored (encrypted); numbers another company holds are refused (409); a write based on an older read is refused (409). Numbers become active once the company's Twilio account is seen to hold them, else they are listed under pendingNumbers.")
   @PutMapping("/api/companies/{companyId}/twilio/config")
   public ResponseEntity<?> put(@AuthenticationPrincipal Jwt jwt, @PathVariable("companyId") String companyId,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = @ExampleObject(value = """
+          {"accountSid": "AC0123456789abcdef0123456789abcdef", "authToken": "0123456789abcdef0123456789abcdef",
+           "callRoutingMode": "forward", "forwardNumber": "+15559876543", "recordingEnabled": true,
+           "previousTokenValidMinutes": 60,
+           "phoneNumbers": [{"phoneNumber": "+15551230001", "status": "active", "isPrimary": true}]}""")))
       @RequestBody TwilioConfigRequest request) {
     CompanyAccess.require(jwt, companyId);
     Optional<Document> company = store.find(companyId);
@@ -94,6 +104,7 @@ public class CompanyConfigController {
         CompanyVersion.of(company.get()));
   }
 
+  @Operation(summary = "Add a number to a company")
   @PostMapping("/api/companies/{companyId}/twilio/phone-numbers")
   public ResponseEntity<?> addNumber(@AuthenticationPrincipal Jwt jwt, @PathVariable("companyId") String companyId,
       @RequestBody TwilioConfigRequest.PhoneNumberRequest number) {
@@ -122,6 +133,7 @@ public class CompanyConfigController {
     });
   }
 
+  @Operation(summary = "Change a number's status or make it primary")
   @PatchMapping("/api/companies/{companyId}/twilio/phone-numbers/{number}")
   public ResponseEntity<?> changeNumber(@AuthenticationPrincipal Jwt jwt, @PathVariable("companyId") String companyId,
       @PathVariable("number") String number, @RequestBody TwilioConfigRequest.PhoneNumberRequest change) {
@@ -145,6 +157,7 @@ public class CompanyConfigController {
     });
   }
 
+  @Operation(summary = "Remove a number from a company")
   @DeleteMapping("/api/companies/{companyId}/twilio/phone-numbers/{number}")
   public ResponseEntity<?> removeNumber(@AuthenticationPrincipal Jwt jwt, @PathVariable("companyId") String companyId,
       @PathVariable("number") String number) {

@@ -1,5 +1,8 @@
 package io.switchboard.admin.http;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.switchboard.admin.mongo.CompanyStore;
 import io.switchboard.domain.companies.CompanyDocument;
 import io.switchboard.domain.phone.PhoneNumbers;
@@ -52,8 +55,11 @@ public class SmsController {
     this.clock = clock;
   }
 
+  @Operation(summary = "Send an SMS from a company's number", description = "Sent once through the company's own Twilio client; a request retried with the same Idempotency-Key is the same message. Answered 202 with the effect id once the request is durable.")
   @PostMapping("/api/companies/{companyId}/sms")
   public ResponseEntity<?> send(@AuthenticationPrincipal Jwt jwt, @PathVariable("companyId") String companyId,
+      @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples = @ExampleObject(value = """
+          {"to": "+15557654321", "body": "On our way"}""")))
       @RequestBody SmsRequest request, @RequestHeader(value = "Idempotency-Key", required = false) String key)
       throws Exception {
     CompanyAccess.require(jwt, companyId);

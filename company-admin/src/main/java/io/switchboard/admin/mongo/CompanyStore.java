@@ -47,6 +47,56 @@ public final class CompanyStore {
     return Optional.ofNullable(companies.find(byId(companyId)).first());
   }
 
+  /**
+   * Which companies a list shows.
+   *
+   * @param name part of the company name, any case, or null
+   * @param twilioConfigured whether it has an Account SID and an Auth Token, or null for either
+   * @param routingMode its {@code callRoutingMode}, or null
+   * @param companyIds a test on the company id the database cannot make (its health), or null
+   */
+  public record ListFilter(String name, Boolean twilioConfigured, String routingMode,
+      java.util.function.Predicate<String> companyIds) {}
+
+  /** One page of companies, and how many match in all. */
+  public record Listing(java.util.List<Document> companies, long total) {}
+
+  /**
+   * A page of the companies that match, by name then id. The tests the database can make are made
+   * there; a test on the id (health, known elsewhere) is made on the ids the database returned.
+   */
+  public Listing list(ListFilter filter, int page, int size) {
+    java.util.List<Bson> conditions = new java.util.ArrayList<>();
+    if (filter.name() != null && !filter.name().isBlank()) {
+      conditions.add(Filters.regex("companyName", java.util.regex.Pattern.quote(filter.name()), "i"));
+    }
+    if (filter.twilioConfigured() != null) {
+      Bson configured = Filters.and(Filters.ne("twilioConfig.accountSid", null), Filters.ne("twilioConfig.authToken", null));
+      conditions.add(filter.twilioConfigured() ? configured : Filters.nor(configured));
+    }
+    if (filter.routingMode() != null) {
+      conditions.add(Filters.eq("twilioConfig.callRoutingMode", filter.routingMode()));
+    }
+    Bson query = conditions.isEmpty() ? new Document() : Filters.and(conditions);
+    Bson order = com.mongodb.client.model.Sorts.ascending("companyName", "_id");
+    long skip = (long) page * size;
+    if (filter.companyIds() == null) {
+      java.util.List<Document> found = companies.find(query).sort(order).skip((int) Math.min(skip, Integer.MAX_VALUE))
+          .limit(size).into(new java.util.ArrayList<>());
+      return new Listing(found, companies.countDocuments(query));
+    }
+    java.util.List<Object> matching = new java.util.ArrayList<>();
+    for (Document idOnly : companies.find(query).sort(order).projection(new Document("_id", 1))) {
+      if (filter.companyIds().test(id(idOnly.get("_id")))) {
+        matching.add(idOnly.get("_id"));
+      }
+    }
+    java.util.List<Object> pageIds = matching.stream().skip(skip).limit(size).toList();
+    java.util.List<Document> found = pageIds.isEmpty() ? java.util.List.of()
+        : companies.find(Filters.in("_id", pageIds)).sort(order).into(new java.util.ArrayList<>());
+    return new Listing(found, matching.size());
+  }
+
   /** Another company already holding one of these numbers (in phoneNumbers[] or the legacy field), if any. */
   public Optional<Owner> ownerOfAny(String companyId, Collection<String> numbers) {
     if (numbers.isEmpty()) {

@@ -40,6 +40,9 @@ public final class ProcessDefaults {
     // covers them), and parsing them early turns a hostile body into a 500 instead of the API's 4xx.
     props.put("spring.servlet.multipart.enabled", false);
     props.put("spring.mvc.formcontent.filter.enabled", false);
+    // The processes share one class path: only those that describe an API (company-admin,
+    // health-monitor) turn the OpenAPI description on, in their own properties file.
+    props.put("springdoc.api-docs.enabled", false);
     props.put("server.shutdown", "graceful");
     props.put("spring.lifecycle.timeout-per-shutdown-phase", SHUTDOWN_PHASE_TIMEOUT);
     return props;

@@ -30,7 +30,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * Bearer-token security for Switchboard's HTTP APIs: every request carries a JWT signed with the
  * RSA key whose public half is {@code switchboard.jwt-public-key} (stateless: no session, no CSRF).
  * Roles come from the {@code roles} claim; a company user's company from {@code companyId}. Health
- * probes and the Prometheus scrape are open, as an orchestrator and a scraper carry no token.
+ * probes and the Prometheus scrape are open, as an orchestrator and a scraper carry no token, and so
+ * is the API's OpenAPI description.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -44,6 +45,8 @@ public class JwtApiSecurity {
         .authorizeHttpRequests(auth -> auth
             .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/actuator/info")
             .permitAll()
+            // The API's description: what a client generator needs, no tenant data.
+            .requestMatchers("/v3/api-docs", "/v3/api-docs/**").permitAll()
             .anyRequest().authenticated())
         .oauth2ResourceServer(oauth -> oauth.jwt(jwt -> { }))
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -1,4 +1,4 @@
-package io.switchboard.health.twilio;
+package io.switchboard.domain.twilio;
 
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
@@ -6,8 +6,6 @@ import com.twilio.rest.api.v2010.Account;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.CredentialException;
 import io.switchboard.domain.crypto.Secret;
-import io.switchboard.domain.twilio.TenantCredentials;
-import io.switchboard.domain.twilio.TwilioClientFactory;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.HealthStatus;
 import io.switchboard.schemas.tenants.TenantHealth;
@@ -20,20 +18,34 @@ import java.time.Instant;
  * HEALTHY when Twilio answers with an active account, DEGRADED when it does so slower than the
  * threshold, DOWN when the credentials are rejected, the account is suspended or closed, or the
  * API cannot be reached after retries (429, 5xx and connection failures are tried again),
- * NOT_CONFIGURED when there are no credentials. The reason never contains a credential.
+ * NOT_CONFIGURED when there are no credentials. The reason never contains a credential. The health
+ * monitor checks with each company's long-lived client; the company API's test connection with a
+ * client of its own, closed after the check, so that credentials not saved are never cached.
  */
 public final class CredentialCheck {
 
   static final int ATTEMPTS = 3;
 
+  /** Fetches the credentials' own account through some client of those credentials. */
+  @FunctionalInterface
+  public interface AccountFetcher {
+    Account fetch(TenantCredentials credentials);
+  }
+
   private final CredentialCipher cipher;
-  private final TwilioClientFactory clients;
+  private final AccountFetcher accounts;
   private final Duration degradedAfter;
   private final Clock clock;
 
+  /** Checks through the factory's long-lived client of each company. */
   public CredentialCheck(CredentialCipher cipher, TwilioClientFactory clients, Duration degradedAfter, Clock clock) {
+    this(cipher, credentials -> Account.fetcher(credentials.accountSid()).fetch(clients.clientFor(credentials)),
+        degradedAfter, clock);
+  }
+
+  public CredentialCheck(CredentialCipher cipher, AccountFetcher accounts, Duration degradedAfter, Clock clock) {
     this.cipher = cipher;
-    this.clients = clients;
+    this.accounts = accounts;
     this.degradedAfter = degradedAfter;
     this.clock = clock;
   }
@@ -76,7 +88,7 @@ public final class CredentialCheck {
     String name = credentials.companyId();
     Instant started = clock.instant();
     try {
-      Account account = Account.fetcher(credentials.accountSid()).fetch(clients.clientFor(credentials));
+      Account account = accounts.fetch(credentials);
       long latency = Duration.between(started, clock.instant()).toMillis();
       String status = account.getStatus() == null ? null : account.getStatus().toString();
       if (!"active".equalsIgnoreCase(status)) {
@@ -90,9 +102,13 @@ public final class CredentialCheck {
     } catch (ApiException e) {
       long latency = Duration.between(started, clock.instant()).toMillis();
       Integer code = e.getStatusCode();
-      String reason = code != null && code == 401 ? "Twilio rejected the credentials (401)"
+      if (code == null) {
+        // The SDK's report of a request that got no HTTP answer.
+        return new Attempt(health(name, HealthStatus.DOWN, "no answer from Twilio", null, latency), true);
+      }
+      String reason = code == 401 ? "Twilio rejected the credentials (401)"
           : "Twilio answered " + code + " (code " + e.getCode() + ")";
-      boolean retriable = code == null || code == 429 || code >= 500;
+      boolean retriable = code == 429 || code >= 500;
       return new Attempt(health(name, HealthStatus.DOWN, reason, null, latency), retriable);
     } catch (ApiConnectionException e) {
       return new Attempt(health(name, HealthStatus.DOWN, "Twilio API unreachable", null, null), true);
