@@ -1,6 +1,7 @@
 package io.switchboard.ingress.kafka;
 
 import io.switchboard.domain.config.BackgroundLoop;
+import io.switchboard.domain.kafka.ResumableAssignment;
 import io.switchboard.domain.ops.ReadinessCheck;
 import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.schemas.kafka.KafkaClients;
@@ -51,10 +52,8 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
       });
   private final CountDownLatch positioned = new CountDownLatch(1);
   private volatile boolean running = true;
-  private volatile KafkaConsumer<String, byte[]> consumer;
-  /** Per partition, the next offset to read: where a restarted loop goes on from. */
-  private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
-  private final BackgroundLoop loop = new BackgroundLoop("reply-waiter", this::run, this::wakeup);
+  private final ResumableAssignment assignment = new ResumableAssignment();
+  private final BackgroundLoop loop = new BackgroundLoop("reply-waiter", this::run, assignment::wakeup);
 
   public ReplyWaiter(KafkaClients clients) {
     this.clients = clients;
@@ -101,21 +100,11 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
     Deserializer<TwimlReply> reader = Topics.REPLIES.valueSerde(clients.registry()).deserializer();
     try (KafkaConsumer<String, byte[]> c = clients.consumer(null, "ingress-replies",
         Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
-      consumer = c;
-      List<TopicPartition> partitions = c.partitionsFor(Topics.REPLIES.name(), Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      c.assign(partitions);
-      c.seekToEnd(partitions);
-      next.forEach((partition, offset) -> {
-        if (partitions.contains(partition)) {
-          c.seek(partition, offset);
-        }
-      });
-      partitions.forEach(partition -> next.put(partition, c.position(partition)));
+      assignment.open(c, Topics.REPLIES.name(), true);
       positioned.countDown();
       while (running) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
-          next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+          assignment.advance(record);
           CompletableFuture<TwimlReply> future = record.key() == null ? null : waiting.remove(record.key());
           if (record.value() != null && record.value().length > TWIML_UPDATE_LIMIT) {
             keepLong(record.key(), record.value(), reader);
@@ -134,14 +123,7 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
         throw e;
       }
     } finally {
-      consumer = null;
-    }
-  }
-
-  private void wakeup() {
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
+      assignment.closed();
     }
   }
 

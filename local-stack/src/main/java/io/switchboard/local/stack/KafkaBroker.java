@@ -101,22 +101,31 @@ public final class KafkaBroker implements KafkaEndpoint {
       props.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", broker.jaas());
     }
     props.put("log.dirs", dataDir.resolve("logs").toString());
-    props.put("auto.create.topics.enable", "false");
     props.put("num.partitions", "1");
-    props.put("offsets.topic.replication.factor", "1");
-    props.put("offsets.topic.num.partitions", "6");
-    props.put("transaction.state.log.replication.factor", "1");
-    props.put("transaction.state.log.min.isr", "1");
-    props.put("transaction.state.log.num.partitions", "6");
-    props.put("share.coordinator.state.topic.replication.factor", "1");
-    props.put("share.coordinator.state.topic.min.isr", "1");
-    props.put("group.initial.rebalance.delay.ms", "0");
-    props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+    internalTopics(props, 1, 1);
     format(props);
     server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
     server.startup();
     log.info("Kafka broker (KRaft) listening on {}", bootstrapServers());
     return this;
+  }
+
+  /**
+   * What every local broker has: no topic created implicitly, Kafka's internal topics (offsets,
+   * transactions, share groups) with this replication, no initial rebalance delay, and a small
+   * log-cleaner buffer (the default takes 128 MB of heap per broker).
+   */
+  static void internalTopics(Properties props, int replicationFactor, int minInSync) {
+    props.put("auto.create.topics.enable", "false");
+    props.put("offsets.topic.replication.factor", Integer.toString(replicationFactor));
+    props.put("offsets.topic.num.partitions", "6");
+    props.put("transaction.state.log.replication.factor", Integer.toString(replicationFactor));
+    props.put("transaction.state.log.min.isr", Integer.toString(minInSync));
+    props.put("transaction.state.log.num.partitions", "6");
+    props.put("share.coordinator.state.topic.replication.factor", Integer.toString(replicationFactor));
+    props.put("share.coordinator.state.topic.min.isr", Integer.toString(minInSync));
+    props.put("group.initial.rebalance.delay.ms", "0");
+    props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
   }
 
   private void format(Properties props) {

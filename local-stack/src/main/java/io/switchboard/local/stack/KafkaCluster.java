@@ -99,18 +99,9 @@ public final class KafkaCluster implements AutoCloseable, KafkaEndpoint {
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("log.dirs", nodeDir(node).resolve("logs").toString());
-    props.put("auto.create.topics.enable", "false");
     props.put("default.replication.factor", "3");
     props.put("min.insync.replicas", "2");
-    props.put("offsets.topic.replication.factor", "3");
-    props.put("offsets.topic.num.partitions", "6");
-    props.put("transaction.state.log.replication.factor", "3");
-    props.put("transaction.state.log.min.isr", "2");
-    props.put("transaction.state.log.num.partitions", "6");
-    props.put("share.coordinator.state.topic.replication.factor", "3");
-    props.put("share.coordinator.state.topic.min.isr", "2");
-    props.put("group.initial.rebalance.delay.ms", "0");
-    props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+    KafkaBroker.internalTopics(props, 3, 2);
     // A crashed broker is fenced, and its partitions led elsewhere, within seconds.
     props.put("broker.heartbeat.interval.ms", "500");
     props.put("broker.session.timeout.ms", "3000");

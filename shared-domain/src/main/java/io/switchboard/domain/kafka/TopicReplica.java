@@ -44,10 +44,8 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck, App
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   /** Measured once caught up: the initial load's records are old by design. */
   private final Timer propagation;
-  private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile boolean running = true;
-  /** Per partition, the next offset to read: where a restarted loop goes on from. */
-  private final Map<TopicPartition, Long> next = new ConcurrentHashMap<>();
+  private final ResumableAssignment assignment = new ResumableAssignment();
   private final BackgroundLoop loop;
 
   /** @param listener told of every change (value null for a tombstone), on the replica's thread */
@@ -62,7 +60,7 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck, App
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofMinutes(1))
         .register(meters)).orElse(null);
-    this.loop = new BackgroundLoop("replica-" + topic.name(), this::run, this::wakeup);
+    this.loop = new BackgroundLoop("replica-" + topic.name(), this::run, assignment::wakeup);
   }
 
   @Override
@@ -95,22 +93,13 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck, App
     var deserializer = topic.valueSerde(clients.registry()).deserializer();
     try (KafkaConsumer<String, byte[]> c = clients.consumer(null, "replica-" + topic.name(),
         Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
-      consumer = c;
-      List<TopicPartition> partitions = c.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      c.assign(partitions);
-      c.seekToBeginning(partitions);
-      next.forEach((partition, offset) -> {
-        if (partitions.contains(partition)) {
-          c.seek(partition, offset);
-        }
-      });
+      List<TopicPartition> partitions = assignment.open(c, topic.name(), false);
       Map<TopicPartition, Long> endAtStart = c.endOffsets(partitions);
       Instant started = Instant.now();
       while (running) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
           apply(record, deserializer);
-          next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+          assignment.advance(record);
           if (caughtUp.getCount() == 0 && propagation != null) {
             propagation.record(Math.max(0, System.currentTimeMillis() - record.timestamp()), TimeUnit.MILLISECONDS);
           }
@@ -127,14 +116,7 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck, App
         throw e;
       }
     } finally {
-      consumer = null;
-    }
-  }
-
-  private void wakeup() {
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
+      assignment.closed();
     }
   }
 
