@@ -35,6 +35,11 @@ public final class CallbackUrls {
     return url(CallbackPaths.DIAL_ACTION, companyId, eventId);
   }
 
+  /** The voice webhook itself: where a placed call asks for its TwiML once answered. */
+  public String voice() {
+    return publicBaseUrl + "/api/twilio/voice";
+  }
+
   public String callStatus(String companyId, String eventId) {
     return url(CallbackPaths.CALL_STATUS, companyId, eventId);
   }

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import io.switchboard.admin.http.CallsController;
 import io.switchboard.admin.http.CompanyConfigController;
 import io.switchboard.admin.http.CompanyDirectoryController;
 import io.switchboard.admin.http.SmsController;
@@ -42,7 +43,7 @@ class ApiDescriptionIT {
   void shouldDescribeEveryEndpointOfTheCompanyApiAndTheHealthMonitor() throws Exception {
     var services = SharedStack.services();
     check(services.adminUrl(), List.of(CompanyConfigController.class, CompanyDirectoryController.class,
-        SmsController.class));
+        SmsController.class, CallsController.class));
     check(services.healthUrl(), List.of(HealthController.class));
   }
 

@@ -53,6 +53,11 @@ final class TopicWatcher<V> implements AutoCloseable {
             .findFirst(), Optional::isPresent);
   }
 
+  /** Every record read so far. */
+  List<Seen<V>> all() {
+    return new ArrayList<>(seen);
+  }
+
   @Override
   public void close() throws InterruptedException {
     running = false;

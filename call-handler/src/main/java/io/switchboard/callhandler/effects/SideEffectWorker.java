@@ -303,11 +303,15 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
   }
 
   private void recordCallEvent(SideEffect effect, String sid) {
-    boolean sms = effect.getKind() == SideEffectKind.SEND_SMS;
+    SideEffectKind kind = effect.getKind();
+    boolean sms = kind == SideEffectKind.SEND_SMS;
+    CallEventType type = sms ? CallEventType.SMS_SENT
+        : kind == SideEffectKind.PLACE_CALL ? CallEventType.CALL_PLACED : CallEventType.CALL_UPDATED;
+    String callSid = sms ? null : kind == SideEffectKind.PLACE_CALL ? sid : effect.getCallSid();
     CallEvent event = CallEvent.newBuilder()
         .setEventId(effect.getEventId())
-        .setType(sms ? CallEventType.SMS_SENT : CallEventType.CALL_UPDATED)
-        .setCallSid(sms ? null : effect.getCallSid())
+        .setType(type)
+        .setCallSid(callSid)
         .setMessageSid(sms ? sid : null)
         .setCompanyId(effect.getCompanyId())
         .setFrom(effect.getFrom())
@@ -315,8 +319,7 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
         .setOccurredAt(clock.instant())
         .setReplay(effect.getReplay())
         .build();
-    safely(() -> parts.events().send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), sms ? sid : effect.getCallSid(),
-        event)));
+    safely(() -> parts.events().send(new ProducerRecord<>(Topics.CALL_EVENTS.name(), sms ? sid : callSid, event)));
   }
 
   private void deadLetter(ConsumerRecord<String, byte[]> source, String reason, String metricReason) {

@@ -4,6 +4,9 @@ import com.twilio.base.Page;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.rest.api.v2010.account.CallCreator;
+import com.twilio.type.Twiml;
+import java.util.List;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.type.PhoneNumber;
 import io.switchboard.callhandler.CallbackUrls;
@@ -27,6 +30,10 @@ final class TenantTwilioActions implements TwilioActions {
   static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
   /** The most recent messages between the two numbers that are compared with an SMS effect. */
   private static final int MESSAGES_CHECKED = 50;
+  /** The most recent calls between the two numbers that are compared with a call to place. */
+  private static final int CALLS_CHECKED = 20;
+  /** Every progress event of a placed call is reported to its status callback. */
+  static final List<String> OUTBOUND_STATUS_EVENTS = List.of("initiated", "ringing", "answered", "completed");
   private static final Set<Call.Status> ENDED = EnumSet.of(Call.Status.COMPLETED, Call.Status.BUSY,
       Call.Status.FAILED, Call.Status.NO_ANSWER, Call.Status.CANCELED);
 
@@ -56,6 +63,19 @@ final class TenantTwilioActions implements TwilioActions {
       return Message.creator(new PhoneNumber(effect.getTo()), new PhoneNumber(effect.getFrom()), effect.getBody())
           .create(client).getSid();
     }
+    if (effect.getKind() == SideEffectKind.PLACE_CALL) {
+      PhoneNumber to = new PhoneNumber(effect.getTo());
+      PhoneNumber from = new PhoneNumber(effect.getFrom());
+      // A message to say, or else the company's routing: answered, the call asks the ingress for its
+      // TwiML like an incoming one (Direction=outbound-api, routed by the company's own number).
+      CallCreator creator = effect.getTwiml() != null ? Call.creator(to, from, new Twiml(effect.getTwiml()))
+          : Call.creator(to, from, URI.create(callbacks.voice()));
+      return creator
+          .setStatusCallback(URI.create(callbacks.callStatus(effect.getCompanyId(), effect.getEventId())))
+          .setStatusCallbackMethod(HttpMethod.POST)
+          .setStatusCallbackEvent(OUTBOUND_STATUS_EVENTS)
+          .create(client).getSid();
+    }
     throw new IllegalStateException("unknown side effect kind " + effect.getKind());
   }
 
@@ -78,6 +98,17 @@ final class TenantTwilioActions implements TwilioActions {
       }
       return new Finding.NotHappened("no message with this body from " + effect.getFrom() + " to " + effect.getTo()
           + " since " + earliest);
+    }
+    if (effect.getKind() == SideEffectKind.PLACE_CALL) {
+      Instant earliest = startedAt.minus(CLOCK_SKEW);
+      for (Call call : Call.reader().setTo(new PhoneNumber(effect.getTo())).setFrom(new PhoneNumber(effect.getFrom()))
+          .pageSize(CALLS_CHECKED).firstPage(client).getRecords()) {
+        if (call.getDateCreated() != null && !call.getDateCreated().toInstant().isBefore(earliest)) {
+          return new Finding.Happened(call.getSid(), "Twilio lists call " + call.getSid() + " from " + effect.getFrom()
+              + " to " + effect.getTo() + ", created " + call.getDateCreated().toInstant());
+        }
+      }
+      return new Finding.NotHappened("no call from " + effect.getFrom() + " to " + effect.getTo() + " since " + earliest);
     }
     if (effect.getKind() == SideEffectKind.CALL_UPDATE) {
       Call call = Call.fetcher(effect.getCallSid()).fetch(client);

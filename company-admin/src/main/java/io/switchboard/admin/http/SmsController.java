@@ -4,20 +4,13 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.switchboard.admin.mongo.CompanyStore;
-import io.switchboard.domain.companies.CompanyDocument;
-import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.events.SideEffectKind;
-import io.switchboard.schemas.kafka.Topics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bson.Document;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -44,14 +37,12 @@ public class SmsController {
   public record SmsRequest(String to, String body, String from) {}
 
   private final CompanyStore store;
-  private final PhoneNumbers phones;
-  private final KafkaProducer<String, SideEffect> requests;
+  private final OutboundRequests outbound;
   private final Clock clock;
 
-  public SmsController(CompanyStore store, PhoneNumbers phones, KafkaProducer<String, SideEffect> requests, Clock clock) {
+  SmsController(CompanyStore store, OutboundRequests outbound, Clock clock) {
     this.store = store;
-    this.phones = phones;
-    this.requests = requests;
+    this.outbound = outbound;
     this.clock = clock;
   }
 
@@ -67,26 +58,16 @@ public class SmsController {
     if (company.isEmpty()) {
       return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no company " + companyId));
     }
-    List<String> active = activeNumbers(company.get());
     List<FieldError> errors = new ArrayList<>();
-    Optional<String> to = request.to() == null ? Optional.empty() : phones.toE164(request.to());
-    if (to.isEmpty()) {
-      errors.add(new FieldError("to", "is not a phone number"));
-    }
+    Optional<String> to = outbound.to(request.to(), errors);
     if (request.body() == null || request.body().isBlank() || request.body().length() > MAX_BODY) {
       errors.add(new FieldError("body", "must be 1 to " + MAX_BODY + " characters"));
     }
-    String from = request.from() == null ? (active.isEmpty() ? null : active.get(0))
-        : phones.toE164(request.from()).filter(active::contains).orElse(null);
-    if (from == null) {
-      errors.add(new FieldError("from", request.from() == null ? "the company has no active number to send from"
-          : "is not one of the company's active numbers"));
-    }
+    String from = outbound.from(company.get(), request.from(), errors);
     if (!errors.isEmpty()) {
       return ResponseEntity.badRequest().body(Map.of("errors", errors));
     }
-    String eventId = key == null || key.isBlank() ? UUID.randomUUID().toString()
-        : "api-" + UUID.nameUUIDFromBytes((companyId + ":" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String eventId = OutboundRequests.eventId(companyId, SideEffectKind.SEND_SMS.name(), key);
     SideEffect effect = SideEffect.newBuilder()
         .setEffectId(SideEffectKind.SEND_SMS + ":" + eventId)
         .setKind(SideEffectKind.SEND_SMS)
@@ -97,12 +78,8 @@ public class SmsController {
         .setBody(request.body())
         .setRequestedAt(clock.instant())
         .build();
-    requests.send(new ProducerRecord<>(Topics.SIDE_EFFECTS.name(), effect.getEffectId(), effect))
-        .get(10, TimeUnit.SECONDS);
+    outbound.submit(effect);
     return ResponseEntity.accepted().body(Map.of("effectId", effect.getEffectId(), "from", from, "to", to.get()));
   }
 
-  private List<String> activeNumbers(Document company) {
-    return CompanyDocument.of(company).activeNumbers(phones);
-  }
 }

@@ -79,6 +79,8 @@ public final class TwilioStandIn implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger sequence = new AtomicInteger();
+  /** Calls placed, per account, newest last, as Twilio lists them. */
+  private final Map<String, List<ObjectNode>> placed = new ConcurrentHashMap<>();
   /** Messages sent, per account, newest last, as Twilio lists them. */
   private final Map<String, List<ObjectNode>> messages = new ConcurrentHashMap<>();
   /** Calls this stand-in was told of: their status and when they last changed. */
@@ -144,6 +146,7 @@ public final class TwilioStandIn implements AutoCloseable {
     received.clear();
     violations.clear();
     messages.clear();
+    placed.clear();
     calls.clear();
     maxInFlight.set(0);
   }
@@ -244,20 +247,19 @@ public final class TwilioStandIn implements AutoCloseable {
       String uri = "/2010-04-01/Accounts/" + accountSid + "/IncomingPhoneNumbers.json";
       node.put("first_page_uri", uri + "?Page=0&PageSize=50").putNull("next_page_uri").putNull("previous_page_uri")
           .put("page", 0).put("page_size", 50).put("start", 0).put("end", list.size()).put("uri", uri);
+    } else if (template.endsWith("/Calls.json") && method.equals("GET")) {
+      list(node, "calls", placed.getOrDefault(accountSid, List.of()), queryParameter(query, "To"),
+          queryParameter(query, "From"), "/2010-04-01/Accounts/" + accountSid + "/Calls.json");
+    } else if (template.endsWith("/Calls.json")) {
+      String sid = String.format("CA%032d", sequence.incrementAndGet());
+      node.put("sid", sid).put("account_sid", accountSid).put("to", FormFields.first(form, "To"))
+          .put("from", FormFields.first(form, "From")).put("status", "queued").put("direction", "outbound-api")
+          .put("date_created", RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC)));
+      placed.computeIfAbsent(accountSid, a -> new CopyOnWriteArrayList<>()).add(node.deepCopy());
+      calls.put(sid, new CallState("queued", Instant.now()));
     } else if (template.endsWith("/Messages.json") && method.equals("GET")) {
-      String to = queryParameter(query, "To");
-      String from = queryParameter(query, "From");
-      var list = node.putArray("messages");
-      List<ObjectNode> sent = new ArrayList<>(messages.getOrDefault(accountSid, List.of()));
-      for (int i = sent.size() - 1; i >= 0 && list.size() < 50; i--) {
-        ObjectNode message = sent.get(i);
-        if ((to == null || to.equals(message.path("to").asText())) && (from == null || from.equals(message.path("from").asText()))) {
-          list.add(message);
-        }
-      }
-      String uri = "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
-      node.put("first_page_uri", uri + "?Page=0&PageSize=50").putNull("next_page_uri").putNull("previous_page_uri")
-          .put("page", 0).put("page_size", 50).put("start", 0).put("end", list.size()).put("uri", uri);
+      list(node, "messages", messages.getOrDefault(accountSid, List.of()), queryParameter(query, "To"),
+          queryParameter(query, "From"), "/2010-04-01/Accounts/" + accountSid + "/Messages.json");
     } else if (template.endsWith("/Messages.json")) {
       node.put("sid", String.format("SM%032d", sequence.incrementAndGet())).put("account_sid", accountSid)
           .put("to", FormFields.first(form, "To")).put("from", FormFields.first(form, "From")).put("body", FormFields.first(form, "Body"))
@@ -267,6 +269,20 @@ public final class TwilioStandIn implements AutoCloseable {
       node.put("account_sid", accountSid);
     }
     return node.toString();
+  }
+
+  /** A page of a list resource as Twilio gives it: newest first, filtered by To and From, at most 50. */
+  private static void list(ObjectNode node, String name, List<ObjectNode> all, String to, String from, String uri) {
+    var list = node.putArray(name);
+    List<ObjectNode> newestLast = new ArrayList<>(all);
+    for (int i = newestLast.size() - 1; i >= 0 && list.size() < 50; i--) {
+      ObjectNode item = newestLast.get(i);
+      if ((to == null || to.equals(item.path("to").asText())) && (from == null || from.equals(item.path("from").asText()))) {
+        list.add(item);
+      }
+    }
+    node.put("first_page_uri", uri + "?Page=0&PageSize=50").putNull("next_page_uri").putNull("previous_page_uri")
+        .put("page", 0).put("page_size", 50).put("start", 0).put("end", list.size()).put("uri", uri);
   }
 
   private static String queryParameter(String rawQuery, String name) {
