@@ -22,7 +22,9 @@ public final class CallEvents {
     CallEvent.Builder fact = base(event, now).setCompanyId(companyId);
     switch (event.getKind()) {
       case VOICE -> events.add(fact.setType(CallEventType.CALL_ROUTED)
-          .setRoutingMode(resolved.getRoute().getRoutingMode()).build());
+          .setRoutingMode(answer != null && answer.routingMode() != null ? answer.routingMode()
+              : resolved.getRoute().getRoutingMode())
+          .setRoutingRule(answer == null ? null : answer.routingRule()).build());
       case SMS -> events.add(fact.setType(CallEventType.SMS_RECEIVED).build());
       case CALL_STATUS -> {
         String status = FormFields.first(event.getParams(), "CallStatus");

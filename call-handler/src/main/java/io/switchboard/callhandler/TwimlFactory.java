@@ -1,5 +1,6 @@
 package io.switchboard.callhandler;
 
+import io.switchboard.domain.routing.CallRouting;
 import com.twilio.twiml.MessagingResponse;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.messaging.Message;
@@ -68,12 +69,17 @@ public final class TwimlFactory {
           blank(route.getSmsReply()) ? null : route.getSmsReply());
       case VOICE -> {
         String eventId = event.getEventId();
-        VoiceResponse response = switch (effectiveMode(route, warnings)) {
-          case AI_AGENT -> aiAgent(route, event);
-          case FORWARD -> forward(route, eventId);
-          default -> voicemail(route, rootEventId(event), warnings);
+        // Business hours are decided at the moment the call reached the ingress, so that a replay
+        // answers as the call was answered.
+        CallRouting.Routing routing = CallRouting.at(route, event.getReceivedAt());
+        warnings.addAll(routing.warnings());
+        RoutingSnapshot now = routing.route();
+        VoiceResponse response = switch (routing.mode()) {
+          case AI_AGENT -> aiAgent(now, event);
+          case FORWARD -> forward(now, eventId);
+          default -> voicemail(now, rootEventId(event), warnings);
         };
-        yield new Answer(TwimlXml.toXml(response), warnings);
+        yield new Answer(TwimlXml.toXml(response), warnings, null, routing.mode(), routing.rule());
       }
       case DIAL_ACTION -> {
         String status = FormFields.first(event.getParams(), "DialCallStatus");
@@ -105,19 +111,6 @@ public final class TwimlFactory {
         .say(new Say.Builder(text).build())
         .hangup(new Hangup.Builder().build())
         .build()));
-  }
-
-  private static RoutingMode effectiveMode(RoutingSnapshot route, List<String> warnings) {
-    RoutingMode mode = route.getRoutingMode();
-    if (mode == RoutingMode.FORWARD && blank(route.getForwardNumber())) {
-      warnings.add("routing mode forward has no forwardNumber; calls go to voicemail");
-      return RoutingMode.VOICEMAIL;
-    }
-    if (mode == RoutingMode.AI_AGENT && blank(route.getAiAgentUrl())) {
-      warnings.add("routing mode ai-agent has no agent endpoint; calls go to voicemail");
-      return RoutingMode.VOICEMAIL;
-    }
-    return mode == RoutingMode.UNKNOWN ? RoutingMode.VOICEMAIL : mode;
   }
 
   private VoiceResponse aiAgent(RoutingSnapshot route, WebhookReceived event) {

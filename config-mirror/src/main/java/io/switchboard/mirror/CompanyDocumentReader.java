@@ -1,5 +1,12 @@
 package io.switchboard.mirror;
 
+import io.switchboard.domain.routing.BusinessHoursRule;
+import io.switchboard.schemas.common.BusinessHours;
+import io.switchboard.schemas.common.DatedHours;
+import io.switchboard.schemas.common.OpeningHours;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import io.switchboard.domain.companies.CompanyDocument;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
@@ -58,6 +65,7 @@ public final class CompanyDocumentReader {
         .setAiAgentUrl(aiAgent(twilio, document, "websocketUrl"))
         .setVoiceId(aiAgent(twilio, document, "voiceId"))
         .setSmsReply(string(twilio, document, "smsAutoReply"))
+        .setBusinessHours(businessHours(value(twilio, document, "businessHours"), warnings))
         .build();
 
     return CompanyConfig.newBuilder()
@@ -91,6 +99,83 @@ public final class CompanyDocumentReader {
         yield RoutingMode.VOICEMAIL;
       }
     };
+  }
+
+  /**
+   * {@code businessHours}: {@code timeZone}, {@code weekly} entries ({@code days}, {@code open},
+   * {@code close}), dated {@code exceptions} ({@code date} with {@code closed: true} or its own hours,
+   * and a {@code note}), {@code afterHoursMode} and {@code afterHoursForwardNumber}. A schedule whose
+   * zone is unknown is ignored (the routing mode applies at all hours); a bad entry is left out;
+   * each with a warning.
+   */
+  private BusinessHours businessHours(Object value, List<String> warnings) {
+    if (!(value instanceof Document hours)) {
+      if (value != null) {
+        warnings.add("businessHours is not a document; ignored");
+      }
+      return null;
+    }
+    String zone = hours.get("timeZone") instanceof String z ? z : null;
+    try {
+      ZoneId.of(zone);
+    } catch (RuntimeException e) {
+      warnings.add("businessHours.timeZone '" + zone + "' is not a time zone; business hours ignored");
+      return null;
+    }
+    List<OpeningHours> weekly = new ArrayList<>();
+    for (Object item : hours.getList("weekly", Object.class, List.of())) {
+      Document entry = item instanceof Document d ? d : new Document();
+      String open = entry.get("open") instanceof String o ? o : null;
+      String close = entry.get("close") instanceof String c ? c : null;
+      if (!BusinessHoursRule.validTime(open, false) || !BusinessHoursRule.validTime(close, true)) {
+        warnings.add("businessHours.weekly entry " + entry.toJson() + " needs open and close as HH:mm; left out");
+        continue;
+      }
+      for (Object day : entry.getList("days", Object.class, List.of())) {
+        try {
+          DayOfWeek dayOfWeek = DayOfWeek.valueOf(String.valueOf(day).trim().toUpperCase(Locale.ROOT));
+          weekly.add(OpeningHours.newBuilder().setDay(dayOfWeek.name()).setOpen(open).setClose(close).build());
+        } catch (IllegalArgumentException e) {
+          warnings.add("businessHours.weekly day '" + day + "' is not a day of the week; left out");
+        }
+      }
+    }
+    List<DatedHours> exceptions = new ArrayList<>();
+    for (Object item : hours.getList("exceptions", Object.class, List.of())) {
+      Document entry = item instanceof Document d ? d : new Document();
+      String date = entry.get("date") instanceof String d ? d : null;
+      try {
+        LocalDate.parse(date);
+      } catch (RuntimeException e) {
+        warnings.add("businessHours.exceptions date '" + date + "' is not yyyy-MM-dd; left out");
+        continue;
+      }
+      DatedHours.Builder day = DatedHours.newBuilder().setDate(date)
+          .setNote(entry.get("note") instanceof String n ? n : null);
+      if (!Boolean.TRUE.equals(entry.get("closed"))) {
+        String open = entry.get("open") instanceof String o ? o : null;
+        String close = entry.get("close") instanceof String c ? c : null;
+        if (!BusinessHoursRule.validTime(open, false) || !BusinessHoursRule.validTime(close, true)) {
+          warnings.add("businessHours.exceptions " + date + " needs closed: true, or open and close as HH:mm; left out");
+          continue;
+        }
+        day.setOpen(open).setClose(close);
+      }
+      exceptions.add(day.build());
+    }
+    Object afterHours = hours.get("afterHoursMode");
+    RoutingMode afterHoursMode = routingMode(afterHours == null ? null : afterHours.toString(), new ArrayList<>());
+    if (afterHours == null) {
+      warnings.add("businessHours.afterHoursMode missing; calls after hours go to voicemail");
+    }
+    return BusinessHours.newBuilder()
+        .setTimeZone(zone)
+        .setWeekly(weekly)
+        .setExceptions(exceptions)
+        .setAfterHoursMode(afterHoursMode)
+        .setAfterHoursForwardNumber(forwardNumber(hours.get("afterHoursForwardNumber") instanceof String f ? f : null,
+            warnings))
+        .build();
   }
 
   private String forwardNumber(String raw, List<String> warnings) {

@@ -1,0 +1,126 @@
+package io.switchboard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.switchboard.cli.SwitchboardCli;
+import io.switchboard.local.SwitchboardServices;
+import io.switchboard.schemas.common.RoutingMode;
+import io.switchboard.schemas.events.CallEvent;
+import io.switchboard.schemas.events.CallEventType;
+import io.switchboard.schemas.kafka.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A company forwarding calls during its business hours and sending them to voicemail after: a call
+ * just before closing (company time) is forwarded, one just after goes to voicemail, each call event
+ * says which rule applied, and {@code explain} shows the schedule and what a call now gets. The
+ * daylight-saving boundaries are covered with fixed clocks in BusinessHoursRuleTest.
+ */
+class BusinessHoursIT {
+
+  private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
+
+  @Test
+  void shouldForwardDuringHoursAndSendToVoicemailAfterAndSayWhy() throws Exception {
+    SwitchboardServices services = SharedStack.services();
+    var stack = SharedStack.stack();
+    String company = "hours-" + ThreadLocalRandom.current().nextInt(1_000_000);
+    String account = "AC" + "9".repeat(32);
+    String token = "h".repeat(32);
+    String number = "+1555909" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+    // Hours end two minutes from now, company time (a zone where that is still today).
+    ZoneId zone = ZoneId.of("America/New_York");
+    if (LocalTime.now(zone).isAfter(LocalTime.of(23, 50)) || LocalTime.now(zone).isBefore(LocalTime.of(0, 10))) {
+      zone = ZoneId.of("Asia/Tokyo");
+    }
+    String closesSoon = LocalTime.now(zone).plusMinutes(2).format(HH_MM);
+    try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
+      var companies = mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies");
+      companies.insertOne(new Document("_id", company).append("twilioConfig", new Document("accountSid", account)
+          .append("authToken", token).append("phoneNumber", number).append("callRoutingMode", "forward")
+          .append("forwardNumber", "+16465550100").append("recordingEnabled", true)
+          .append("businessHours", hours(zone, closesSoon))));
+      awaitRouted(services, stack, company, number);
+
+      try (TopicWatcher<CallEvent> events = new TopicWatcher<>(stack.kafkaClients(), Topics.CALL_EVENTS)) {
+        String open = call(services, account, token, number);
+        assertThat(open).contains("<Dial").contains("+16465550100");
+        CallEvent routedOpen = routed(events, company);
+        assertThat(routedOpen.getRoutingMode()).isEqualTo(RoutingMode.FORWARD);
+        assertThat(routedOpen.getRoutingRule()).startsWith("open: ").contains("00:00-" + closesSoon)
+            .endsWith(zone.getId());
+
+        // Closed a minute ago: the after-hours mode.
+        String closed = LocalTime.now(zone).minusMinutes(1).format(HH_MM);
+        companies.updateOne(Filters.eq("_id", company), Updates.set("twilioConfig.businessHours", hours(zone, closed)));
+        String after = await("the new hours are live").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            .until(() -> call(services, account, token, number), body -> body.contains("<Record"));
+        assertThat(after).doesNotContain("<Dial");
+        CallEvent routedAfter = await().atMost(Duration.ofSeconds(30)).until(() -> routed(events, company),
+            e -> e.getRoutingMode() == RoutingMode.VOICEMAIL);
+        assertThat(routedAfter.getRoutingRule()).startsWith("after hours: outside ").contains("00:00-" + closed);
+      }
+    }
+
+    String explained = cli("explain", number, "--resolver-url", services.resolverUrl(), "--token",
+        services.tokens().adminToken(Duration.ofMinutes(5)), "--bootstrap-servers", stack.bootstrapServers(),
+        "--registry-url", stack.registryUrl());
+    assertThat(explained).contains("routing    forward to +16465550100")
+        .contains("after hours: voicemail").contains("(" + zone.getId() + ")")
+        .contains("exception  2026-12-25 closed (Christmas)")
+        .contains("call now   after hours: outside ");
+  }
+
+  private static Document hours(ZoneId zone, String close) {
+    return new Document("timeZone", zone.getId())
+        .append("weekly", List.of(new Document("days", List.of("monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday")).append("open", "00:00").append("close", close)))
+        .append("exceptions", List.of(new Document("date", "2026-12-25").append("closed", true).append("note", "Christmas")))
+        .append("afterHoursMode", "voicemail");
+  }
+
+  private static void awaitRouted(SwitchboardServices services, io.switchboard.local.stack.LocalStack stack,
+      String company, String number) {
+    TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(number) != null, Duration.ofSeconds(30));
+    Webhooks.awaitIngressKnows(services.ingressUrl(), company, "h".repeat(32));
+  }
+
+  private static String call(SwitchboardServices services, String account, String token, String number) throws Exception {
+    String callSid = String.format("CA%032x", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+    HttpResponse<String> response = Webhooks.post(services.ingressUrl(), "/api/twilio/voice",
+        Webhooks.voiceCall(account, callSid, "+15557654321", number), token);
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  /** The newest CALL_ROUTED event of the company. */
+  private static CallEvent routed(TopicWatcher<CallEvent> events, String company) {
+    return await().atMost(Duration.ofSeconds(30)).until(() -> events.all().stream().map(TopicWatcher.Seen::value)
+        .filter(e -> e.getType() == CallEventType.CALL_ROUTED && company.equals(e.getCompanyId()))
+        .reduce((first, second) -> second), java.util.Optional::isPresent).orElseThrow();
+  }
+
+  private static String cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = SwitchboardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    assertThat(code).as("exit code; stderr: %s", err).isZero();
+    return out.toString();
+  }
+}
