@@ -22,6 +22,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,57 @@ class BusinessHoursIT {
         .contains("after hours: voicemail").contains("(" + zone.getId() + ")")
         .contains("exception  2026-12-25 closed (Christmas)")
         .contains("call now   after hours: outside ");
+  }
+
+  @Test
+  void shouldTakeBusinessHoursThroughTheCompanyApiWithEachProblemNamed() throws Exception {
+    SwitchboardServices services = SharedStack.services();
+    String company = "hours-api-" + ThreadLocalRandom.current().nextInt(1_000_000);
+    String account = "AC" + "8".repeat(32);
+    try (MongoClient mongo = MongoClients.create(SharedStack.stack().mongoUri())) {
+      mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", company)
+          .append("twilioConfig", new Document("accountSid", account).append("authToken", "k".repeat(32))
+              .append("callRoutingMode", "voicemail")));
+    }
+    String token = services.tokens().companyToken(company, Duration.ofMinutes(5));
+    Map<String, Object> bad = Map.of("accountSid", account, "callRoutingMode", "forward", "forwardNumber", "+16465550100",
+        "businessHours", Map.of("timeZone", "Mars/Olympus",
+            "weekly", List.of(Map.of("days", List.of("monday", "someday"), "open", "09:00", "close", "08:00")),
+            "exceptions", List.of(Map.of("date", "25/12/2026", "closed", true)),
+            "afterHoursMode", "fax"));
+    HttpResponse<String> refused = put(services, company, token, bad);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("businessHours.timeZone").contains("businessHours.weekly[0].days")
+        .contains("businessHours.weekly[0].close").contains("businessHours.exceptions[0].date")
+        .contains("businessHours.afterHoursMode");
+
+    Map<String, Object> good = Map.of("accountSid", account, "callRoutingMode", "forward", "forwardNumber", "+16465550100",
+        "businessHours", Map.of("timeZone", "America/New_York",
+            "weekly", List.of(Map.of("days", List.of("Monday", "friday"), "open", "09:00", "close", "18:00")),
+            "exceptions", List.of(Map.of("date", "2026-12-25", "closed", true, "note", "Christmas")),
+            "afterHoursMode", "voicemail"));
+    HttpResponse<String> saved = put(services, company, token, good);
+    assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+    var config = TopicTables.awaitTable(SharedStack.stack().kafkaClients(), Topics.COMPANY_CONFIG,
+        t -> t.get(company) != null && t.get(company).getRouting().getBusinessHours() != null, Duration.ofSeconds(30))
+        .get(company);
+    var hours = config.getRouting().getBusinessHours();
+    assertThat(hours.getTimeZone()).isEqualTo("America/New_York");
+    assertThat(hours.getWeekly()).extracting(h -> h.getDay() + " " + h.getOpen() + "-" + h.getClose())
+        .containsExactly("MONDAY 09:00-18:00", "FRIDAY 09:00-18:00");
+    assertThat(hours.getExceptions().get(0).getNote()).isEqualTo("Christmas");
+    assertThat(hours.getAfterHoursMode()).isEqualTo(RoutingMode.VOICEMAIL);
+    assertThat(config.getWarnings()).isEmpty();
+  }
+
+  private static HttpResponse<String> put(SwitchboardServices services, String company, String token, Object body)
+      throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            services.adminUrl() + "/api/companies/" + company + "/twilio/config"))
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(new com.fasterxml.jackson.databind.ObjectMapper()
+            .writeValueAsString(body)))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer " + token).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static Document hours(ZoneId zone, String close) {

@@ -67,7 +67,35 @@ public final class TwilioConfigDocuments {
       twilio.append("aiAgent", new Document("websocketUrl", request.aiAgent().websocketUrl())
           .append("voiceId", request.aiAgent().voiceId()).append("greeting", request.aiAgent().greeting()));
     }
+    if (request.businessHours() != null) {
+      twilio.append("businessHours", businessHours(request.businessHours()));
+    }
     return twilio;
+  }
+
+  /** The stored form of business hours, as the mirror reads them (see docs/companies.md). */
+  private Document businessHours(TwilioConfigRequest.BusinessHoursRequest hours) {
+    List<Document> weekly = new ArrayList<>();
+    for (TwilioConfigRequest.WeeklyHours entry : hours.weekly() == null ? List.<TwilioConfigRequest.WeeklyHours>of()
+        : hours.weekly()) {
+      weekly.add(new Document("days", entry.days().stream().map(d -> d.toLowerCase(Locale.ROOT)).toList())
+          .append("open", entry.open()).append("close", entry.close()));
+    }
+    List<Document> exceptions = new ArrayList<>();
+    for (TwilioConfigRequest.DatedHours entry : hours.exceptions() == null ? List.<TwilioConfigRequest.DatedHours>of()
+        : hours.exceptions()) {
+      Document day = new Document("date", entry.date());
+      if (Boolean.TRUE.equals(entry.closed())) {
+        day.append("closed", true);
+      } else {
+        day.append("open", entry.open()).append("close", entry.close());
+      }
+      exceptions.add(day.append("note", entry.note()));
+    }
+    return new Document("timeZone", hours.timeZone()).append("weekly", weekly).append("exceptions", exceptions)
+        .append("afterHoursMode", hours.afterHoursMode())
+        .append("afterHoursForwardNumber", hours.afterHoursForwardNumber() == null ? null
+            : phones.toE164(hours.afterHoursForwardNumber()).orElse(null));
   }
 
   private void keepReplacedToken(String companyId, TwilioConfigRequest request, Secret token, Document previous,
@@ -143,7 +171,7 @@ public final class TwilioConfigDocuments {
     view.put("pendingNumbers", twilio.getList("pendingNumbers", Document.class, List.of()).stream()
         .map(p -> Map.of("phoneNumber", p.get("phoneNumber"), "reason", p.get("reason"))).toList());
     for (String field : List.of("callRoutingMode", "forwardNumber", "recordingEnabled", "transcriptionEnabled",
-        "whisperMessage", "voicemailGreeting", "smsAutoReply", "aiAgent")) {
+        "whisperMessage", "voicemailGreeting", "smsAutoReply", "aiAgent", "businessHours")) {
       view.put(field, twilio.get(field));
     }
     return view;

@@ -1,5 +1,6 @@
 package io.switchboard.admin.http;
 
+import io.switchboard.domain.routing.BusinessHoursRule;
 import io.switchboard.domain.phone.PhoneNumbers;
 import java.net.URI;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
 public record TwilioConfigRequest(String accountSid, String authToken, List<PhoneNumberRequest> phoneNumbers,
     String callRoutingMode, String forwardNumber, Boolean recordingEnabled, Boolean transcriptionEnabled,
     String whisperMessage, String voicemailGreeting, String smsAutoReply, AiAgent aiAgent,
-    Integer previousTokenValidMinutes) {
+    Integer previousTokenValidMinutes, BusinessHoursRequest businessHours) {
 
   /** The longest a replaced token may stay valid: a day. */
   static final int MAX_PREVIOUS_TOKEN_MINUTES = 24 * 60;
@@ -39,6 +40,16 @@ public record TwilioConfigRequest(String accountSid, String authToken, List<Phon
 
   /** The company's AI agent. */
   public record AiAgent(String websocketUrl, String voiceId, String greeting) {}
+
+  /** When the company is open, in its own time zone, and the mode for calls outside those hours. */
+  public record BusinessHoursRequest(String timeZone, List<WeeklyHours> weekly, List<DatedHours> exceptions,
+      String afterHoursMode, String afterHoursForwardNumber) {}
+
+  /** Hours on some days of the week: {@code days} like monday, {@code open} and {@code close} as HH:mm. */
+  public record WeeklyHours(List<String> days, String open, String close) {}
+
+  /** A date (yyyy-MM-dd) closed all day, or open other hours than usual. */
+  public record DatedHours(String date, Boolean closed, String open, String close, String note) {}
 
   /** Every problem found; empty when the request can be stored. */
   List<FieldError> validate(PhoneNumbers phones) {
@@ -89,10 +100,78 @@ public record TwilioConfigRequest(String accountSid, String authToken, List<Phon
     if (distinct < numbers.stream().filter(n -> n != null && n.phoneNumber() != null).count()) {
       errors.add(new FieldError("phoneNumbers", "a number is listed twice"));
     }
+    if (businessHours != null) {
+      validateHours(errors, phones);
+    }
     text(errors, "whisperMessage", whisperMessage);
     text(errors, "voicemailGreeting", voicemailGreeting);
     text(errors, "smsAutoReply", smsAutoReply);
     return errors;
+  }
+
+  private void validateHours(List<FieldError> errors, PhoneNumbers phones) {
+    BusinessHoursRequest hours = businessHours;
+    try {
+      java.time.ZoneId.of(hours.timeZone());
+    } catch (RuntimeException e) {
+      errors.add(new FieldError("businessHours.timeZone", "must be a time zone such as America/New_York"));
+    }
+    List<WeeklyHours> weekly = hours.weekly() == null ? List.of() : hours.weekly();
+    for (int i = 0; i < weekly.size(); i++) {
+      WeeklyHours entry = weekly.get(i);
+      String field = "businessHours.weekly[" + i + "]";
+      if (entry == null || entry.days() == null || entry.days().isEmpty()) {
+        errors.add(new FieldError(field + ".days", "must name at least one day"));
+      } else {
+        for (String day : entry.days()) {
+          try {
+            java.time.DayOfWeek.valueOf(String.valueOf(day).toUpperCase(java.util.Locale.ROOT));
+          } catch (IllegalArgumentException e) {
+            errors.add(new FieldError(field + ".days", "'" + day + "' is not a day of the week"));
+          }
+        }
+      }
+      interval(errors, field, entry == null ? null : entry.open(), entry == null ? null : entry.close());
+    }
+    List<DatedHours> exceptions = hours.exceptions() == null ? List.of() : hours.exceptions();
+    for (int i = 0; i < exceptions.size(); i++) {
+      DatedHours entry = exceptions.get(i);
+      String field = "businessHours.exceptions[" + i + "]";
+      try {
+        java.time.LocalDate.parse(entry == null ? null : entry.date());
+      } catch (RuntimeException e) {
+        errors.add(new FieldError(field + ".date", "must be a date as yyyy-MM-dd"));
+      }
+      if (entry != null && !Boolean.TRUE.equals(entry.closed())) {
+        interval(errors, field, entry.open(), entry.close());
+      }
+      if (entry != null) {
+        text(errors, field + ".note", entry.note());
+      }
+    }
+    if (hours.afterHoursMode() == null || !MODES.contains(hours.afterHoursMode())) {
+      errors.add(new FieldError("businessHours.afterHoursMode", "must be one of ai-agent, voicemail, forward"));
+    }
+    if (hours.afterHoursForwardNumber() != null && phones.toE164(hours.afterHoursForwardNumber()).isEmpty()) {
+      errors.add(new FieldError("businessHours.afterHoursForwardNumber", "is not a phone number"));
+    }
+    if ("forward".equals(hours.afterHoursMode()) && hours.afterHoursForwardNumber() == null
+        && (forwardNumber == null || forwardNumber.isBlank())) {
+      errors.add(new FieldError("businessHours.afterHoursForwardNumber",
+          "is required when afterHoursMode is forward and there is no forwardNumber"));
+    }
+  }
+
+  private static void interval(List<FieldError> errors, String field, String open, String close) {
+    if (!BusinessHoursRule.validTime(open, false)) {
+      errors.add(new FieldError(field + ".open", "must be a time as HH:mm"));
+    }
+    if (!BusinessHoursRule.validTime(close, true)) {
+      errors.add(new FieldError(field + ".close", "must be a time as HH:mm, or 24:00"));
+    } else if (BusinessHoursRule.validTime(open, false) && !close.equals("24:00")
+        && !java.time.LocalTime.parse(close).isAfter(java.time.LocalTime.parse(open))) {
+      errors.add(new FieldError(field + ".close", "must be after open"));
+    }
   }
 
   private static void text(List<FieldError> errors, String field, String value) {
