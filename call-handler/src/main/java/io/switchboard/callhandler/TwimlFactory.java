@@ -1,6 +1,7 @@
 package io.switchboard.callhandler;
 
 import io.switchboard.domain.routing.CallRouting;
+import io.switchboard.domain.routing.SmsKeywords;
 import com.twilio.twiml.MessagingResponse;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.messaging.Message;
@@ -65,8 +66,16 @@ public final class TwimlFactory {
     RoutingSnapshot route = resolved.getRoute();
     List<String> warnings = new ArrayList<>();
     return switch (event.getKind()) {
-      case SMS -> new Answer(smsReply(route.getSmsReply()), List.of(),
-          blank(route.getSmsReply()) ? null : route.getSmsReply());
+      case SMS -> switch (SmsKeywords.intent(FormFields.first(event.getParams(), "Body"))) {
+        // Twilio confirms an opt-out or opt-in itself; an auto-reply to STOP would not be delivered.
+        case OPT_OUT, OPT_IN -> new Answer(smsReply(null), List.of(), null);
+        case HELP -> {
+          String help = blank(route.getSmsHelp()) ? defaultHelp(route) : route.getSmsHelp();
+          yield new Answer(smsReply(help), List.of(), help);
+        }
+        case NONE -> new Answer(smsReply(route.getSmsReply()), List.of(),
+            blank(route.getSmsReply()) ? null : route.getSmsReply());
+      };
       case VOICE -> {
         String eventId = event.getEventId();
         // Business hours are decided at the moment the call reached the ingress, so that a replay
@@ -166,6 +175,12 @@ public final class TwimlFactory {
   /** Callbacks of a call are attributed to the event that started it. */
   private static String rootEventId(WebhookReceived event) {
     return event.getParentEventId() != null ? event.getParentEventId() : event.getEventId();
+  }
+
+  /** The answer to HELP when the company set none: who is writing, and how to stop it. */
+  static String defaultHelp(RoutingSnapshot route) {
+    return (blank(route.getCompanyName()) ? "" : route.getCompanyName() + ": ")
+        + "reply STOP to stop receiving messages, START to receive them again.";
   }
 
   private static String smsReply(String reply) {

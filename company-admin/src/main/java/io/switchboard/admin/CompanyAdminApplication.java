@@ -19,6 +19,7 @@ import com.twilio.rest.api.v2010.Account;
 import io.switchboard.domain.kafka.TopicReplica;
 import io.switchboard.domain.twilio.CredentialCheck;
 import io.switchboard.domain.twilio.TwilioClientFactory;
+import io.switchboard.schemas.tenants.SmsOptOut;
 import io.switchboard.schemas.tenants.TenantHealth;
 import java.time.Duration;
 import io.switchboard.schemas.events.SideEffect;
@@ -70,6 +71,12 @@ public class CompanyAdminApplication {
   CredentialVerifier credentialVerifier(SwitchboardProperties props) {
     String base = props.twilioApiBaseUrl();
     return new CredentialVerifier(base == null || base.isBlank() ? TwilioApiTarget.live() : TwilioApiTarget.standIn(base));
+  }
+
+  /** Who has opted out of each company's SMS, for the outbound SMS API to honour. */
+  @Bean(destroyMethod = "close")
+  TopicReplica<SmsOptOut> smsOptOuts(KafkaClients clients) {
+    return new TopicReplica<>(Topics.SMS_OPT_OUTS, clients, (key, optOut) -> { }).start(Duration.ofSeconds(60));
   }
 
   /** Each company's last health check, from the health monitor, for the company list. */

@@ -65,6 +65,7 @@ public final class CompanyDocumentReader {
         .setAiAgentUrl(aiAgent(twilio, document, "websocketUrl"))
         .setVoiceId(aiAgent(twilio, document, "voiceId"))
         .setSmsReply(string(twilio, document, "smsAutoReply"))
+        .setSmsHelp(string(twilio, document, "smsHelpText"))
         .setBusinessHours(businessHours(value(twilio, document, "businessHours"), warnings))
         .build();
 

@@ -3,6 +3,10 @@ package io.switchboard.callhandler.kafka;
 import io.switchboard.callhandler.Answer;
 import io.switchboard.callhandler.CallEvents;
 import io.switchboard.callhandler.TwimlFactory;
+import io.switchboard.domain.routing.SmsKeywords;
+import io.switchboard.domain.twilio.FormFields;
+import io.switchboard.schemas.common.WebhookKind;
+import io.switchboard.schemas.tenants.SmsOptOut;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.ResolvedWebhook;
 import io.switchboard.schemas.events.TwimlReply;
@@ -167,11 +171,19 @@ public final class CallHandlerLoop implements Runnable {
     private final Producer<String, byte[]> producer;
     private final Serializer<TwimlReply> replies;
     private final Serializer<CallEvent> events;
+    private final Serializer<SmsOptOut> optOuts;
 
     Output(KafkaClients clients, Producer<String, byte[]> producer) {
       this.replies = clients.valueSerializer(Topics.REPLIES);
       this.events = clients.valueSerializer(Topics.CALL_EVENTS);
+      this.optOuts = clients.valueSerializer(Topics.SMS_OPT_OUTS);
       this.producer = producer;
+    }
+
+    Future<RecordMetadata> optOut(SmsOptOut optOut) {
+      String topic = Topics.SMS_OPT_OUTS.name();
+      return producer.send(new ProducerRecord<>(topic, SmsKeywords.key(optOut.getCompanyId(), optOut.getNumber()),
+          optOuts.serialize(topic, optOut)));
     }
 
     Future<RecordMetadata> reply(ProducerRecord<String, TwimlReply> reply) {
@@ -254,6 +266,17 @@ public final class CallHandlerLoop implements Runnable {
   private void handleResolved(ResolvedWebhook resolved, Instant now, Output out, List<Future<RecordMetadata>> sent) {
     Answer answer = twiml.answer(resolved);
     WebhookReceived event = resolved.getEvent();
+    if (event.getKind() == WebhookKind.SMS) {
+      // STOP and START are kept per company and sender, for the outbound SMS API to honour.
+      String body = FormFields.first(event.getParams(), "Body");
+      SmsKeywords.Intent intent = SmsKeywords.intent(body);
+      String sender = FormFields.first(event.getParams(), "From");
+      if ((intent == SmsKeywords.Intent.OPT_OUT || intent == SmsKeywords.Intent.OPT_IN) && sender != null) {
+        sent.add(out.optOut(SmsOptOut.newBuilder().setCompanyId(resolved.getRoute().getCompanyId()).setNumber(sender)
+            .setOptedOut(intent == SmsKeywords.Intent.OPT_OUT).setKeyword(SmsKeywords.keyword(body))
+            .setMessageSid(event.getMessageSid()).setAt(now).build()));
+      }
+    }
     if (answer != null) {
       sent.add(out.reply(reply(event, resolved.getRoute().getCompanyId(), answer, now)));
     }

@@ -1,5 +1,8 @@
 package io.switchboard.admin.http;
 
+import io.switchboard.domain.kafka.TopicReplica;
+import io.switchboard.domain.routing.SmsKeywords;
+import io.switchboard.schemas.tenants.SmsOptOut;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -26,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /api/companies/{id}/sms}: a message sent through the company's own Twilio client, from
  * one of its active numbers (its primary one unless another is named). The request is accepted once
  * it is durably queued (202); the side-effect worker sends it at most once, and a retried request
- * with the same {@code Idempotency-Key} is the same message.
+ * with the same {@code Idempotency-Key} is the same message. A recipient who replied STOP (or
+ * another opt-out keyword) to the company is refused until they reply START.
  */
 @RestController
 public class SmsController {
@@ -38,11 +42,13 @@ public class SmsController {
 
   private final CompanyStore store;
   private final OutboundRequests outbound;
+  private final TopicReplica<SmsOptOut> optOuts;
   private final Clock clock;
 
-  SmsController(CompanyStore store, OutboundRequests outbound, Clock clock) {
+  SmsController(CompanyStore store, OutboundRequests outbound, TopicReplica<SmsOptOut> optOuts, Clock clock) {
     this.store = store;
     this.outbound = outbound;
+    this.optOuts = optOuts;
     this.clock = clock;
   }
 
@@ -66,6 +72,13 @@ public class SmsController {
     String from = outbound.from(company.get(), request.from(), errors);
     if (!errors.isEmpty()) {
       return ResponseEntity.badRequest().body(Map.of("errors", errors));
+    }
+    SmsOptOut optOut = optOuts.get(SmsKeywords.key(companyId, to.get()));
+    if (optOut != null && optOut.getOptedOut()) {
+      // Twilio would refuse it (error 21610); the recipient must reply START first.
+      return ResponseEntity.unprocessableContent().body(Map.of("errors", List.of(new FieldError("to", to.get()
+          + " has opted out of this company's messages (replied " + optOut.getKeyword() + " at " + optOut.getAt()
+          + "); nothing was sent. They can opt back in by replying START."))));
     }
     String eventId = OutboundRequests.eventId(companyId, SideEffectKind.SEND_SMS.name(), key);
     SideEffect effect = SideEffect.newBuilder()

@@ -14,6 +14,7 @@ import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.HealthAlert;
 import io.switchboard.schemas.tenants.NumberClaim;
 import io.switchboard.schemas.tenants.PhoneRoute;
+import io.switchboard.schemas.tenants.SmsOptOut;
 import io.switchboard.schemas.tenants.TenantHealth;
 import java.time.Duration;
 import java.util.List;
@@ -96,6 +97,11 @@ public final class Topics {
       "switchboard.side-effect-outcomes", Serdes.String(), SideEffectOutcome.class,
       TopicPolicy.compact(COPARTITIONED));
 
+  /** Who has opted out of a company's SMS (STOP) or back in (START). Key: companyId:E.164 number. */
+  public static final Topic<String, SmsOptOut> SMS_OPT_OUTS = new Topic<>(
+      "tenants.sms-opt-outs", Serdes.String(), SmsOptOut.class,
+      TopicPolicy.compact(COPARTITIONED));
+
   /** Alerts on transitions of a company's Twilio health. Key: company id. */
   public static final Topic<String, HealthAlert> ALERTS = new Topic<>(
       "switchboard.alerts", Serdes.String(), HealthAlert.class,
@@ -110,7 +116,7 @@ public final class Topics {
   /** Every topic, in the order they are created. */
   public static final List<Topic<?, ?>> ALL = List.of(
       WEBHOOKS, WEBHOOKS_RESOLVED, WEBHOOKS_UNROUTABLE, WEBHOOKS_REJECTED, REPLIES, COMPANY_CONFIG, NUMBER_CLAIMS,
-      PHONE_ROUTES, TENANT_HEALTH, CALL_EVENTS, DEFERRALS, SIDE_EFFECTS, SIDE_EFFECT_OUTCOMES, ALERTS,
+      PHONE_ROUTES, TENANT_HEALTH, CALL_EVENTS, DEFERRALS, SIDE_EFFECTS, SIDE_EFFECT_OUTCOMES, SMS_OPT_OUTS, ALERTS,
       WEBHOOKS_DLT, WEBHOOKS_RESOLVED_DLT, WEBHOOKS_UNROUTABLE_DLT, COMPANY_CONFIG_DLT, SIDE_EFFECTS_DLT);
 
   /** The dead-letter topic of a source topic: the failed record's bytes, with the reason in headers. */
