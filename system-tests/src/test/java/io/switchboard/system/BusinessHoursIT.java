@@ -88,6 +88,63 @@ class BusinessHoursIT {
         .contains("call now   after hours: outside ");
   }
 
+  /**
+   * Calls received at 17:59 and 18:01 New York time on the Friday before and the Monday after the
+   * spring-forward change, replayed onto twilio.webhooks as an operator's replay would: the resolver
+   * and the call-handler decide by the moment each call was received, so the two sides of closing
+   * time get the two modes on both sides of the change.
+   */
+  @Test
+  void shouldDecideByWhenTheCallWasReceivedOnBothSidesOfADaylightSavingChange() throws Exception {
+    SwitchboardServices services = SharedStack.services();
+    var stack = SharedStack.stack();
+    String company = "hours-dst-" + ThreadLocalRandom.current().nextInt(1_000_000);
+    String account = "AC" + "7".repeat(32);
+    String number = "+1555919" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
+    try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
+      mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", company)
+          .append("twilioConfig", new Document("accountSid", account).append("authToken", "d".repeat(32))
+              .append("phoneNumber", number).append("callRoutingMode", "forward").append("forwardNumber", "+16465550100")
+              .append("recordingEnabled", true).append("businessHours", new Document("timeZone", "America/New_York")
+                  .append("weekly", List.of(new Document("days", List.of("monday", "tuesday", "wednesday", "thursday",
+                      "friday")).append("open", "09:00").append("close", "18:00")))
+                  .append("afterHoursMode", "voicemail"))));
+    }
+    TopicTables.awaitTable(stack.kafkaClients(), Topics.PHONE_ROUTES, t -> t.get(number) != null, Duration.ofSeconds(30));
+    TopicTables.awaitTable(stack.kafkaClients(), Topics.COMPANY_CONFIG, t -> t.get(company) != null, Duration.ofSeconds(30));
+    Map<String, String> received = new java.util.LinkedHashMap<>();
+    received.put("2026-03-06T17:59", "FORWARD");
+    received.put("2026-03-06T18:01", "VOICEMAIL");
+    received.put("2026-03-09T17:59", "FORWARD");
+    received.put("2026-03-09T18:01", "VOICEMAIL");
+    Map<String, String> callSids = new java.util.LinkedHashMap<>();
+    try (TopicWatcher<CallEvent> events = new TopicWatcher<>(stack.kafkaClients(), Topics.CALL_EVENTS);
+        var producer = stack.kafkaClients().producer(Topics.WEBHOOKS, "business-hours-it")) {
+      for (String local : received.keySet()) {
+        String callSid = String.format("CA%032x", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+        callSids.put(local, callSid);
+        Instant at = java.time.LocalDateTime.parse(local).atZone(ZoneId.of("America/New_York")).toInstant();
+        Map<String, List<String>> params = Webhooks.voiceCall(account, callSid, "+15557654321", number);
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.WEBHOOKS.name(), number,
+            io.switchboard.schemas.events.WebhookReceived.newBuilder().setEventId(java.util.UUID.randomUUID().toString())
+                .setKind(io.switchboard.schemas.common.WebhookKind.VOICE).setTenantNumber(number).setRawTenantAddress(number)
+                .setCallSid(callSid).setAccountSid(account).setRequestUrl(services.publicBaseUrl() + "/api/twilio/voice")
+                .setParams(params).setSignatureOutcome(io.switchboard.schemas.common.SignatureOutcome.VALID)
+                .setReceivedAt(at).setReplay(true).build())).get();
+      }
+      for (Map.Entry<String, String> call : received.entrySet()) {
+        String callSid = callSids.get(call.getKey());
+        CallEvent routed = await("CALL_ROUTED for the call received " + call.getKey()).atMost(Duration.ofSeconds(30))
+            .until(() -> events.all().stream().map(TopicWatcher.Seen::value)
+                .filter(e -> e.getType() == CallEventType.CALL_ROUTED && callSid.equals(e.getCallSid())).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(routed.getRoutingMode().name()).as("mode at %s New York time", call.getKey()).isEqualTo(call.getValue());
+        assertThat(routed.getRoutingRule()).as("rule at %s", call.getKey())
+            .startsWith(call.getValue().equals("FORWARD") ? "open: " : "after hours: ").endsWith("America/New_York");
+      }
+    }
+  }
+
   @Test
   void shouldTakeBusinessHoursThroughTheCompanyApiWithEachProblemNamed() throws Exception {
     SwitchboardServices services = SharedStack.services();
