@@ -42,7 +42,7 @@ class BusinessHoursIT {
     SwitchboardServices services = SharedStack.services();
     var stack = SharedStack.stack();
     String company = "hours-" + ThreadLocalRandom.current().nextInt(1_000_000);
-    String account = "AC" + "9".repeat(32);
+    String account = String.format("AC%032x", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
     String token = "h".repeat(32);
     String number = "+1555909" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
     // Hours end two minutes from now, company time (a zone where that is still today).
@@ -99,7 +99,7 @@ class BusinessHoursIT {
     SwitchboardServices services = SharedStack.services();
     var stack = SharedStack.stack();
     String company = "hours-dst-" + ThreadLocalRandom.current().nextInt(1_000_000);
-    String account = "AC" + "7".repeat(32);
+    String account = String.format("AC%032x", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
     String number = "+1555919" + String.format("%04d", ThreadLocalRandom.current().nextInt(10_000));
     try (MongoClient mongo = MongoClients.create(stack.mongoUri())) {
       mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", company)
@@ -149,7 +149,7 @@ class BusinessHoursIT {
   void shouldTakeBusinessHoursThroughTheCompanyApiWithEachProblemNamed() throws Exception {
     SwitchboardServices services = SharedStack.services();
     String company = "hours-api-" + ThreadLocalRandom.current().nextInt(1_000_000);
-    String account = "AC" + "8".repeat(32);
+    String account = String.format("AC%032x", ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
     try (MongoClient mongo = MongoClients.create(SharedStack.stack().mongoUri())) {
       mongo.getDatabase(SwitchboardServices.DATABASE).getCollection("v2companies").insertOne(new Document("_id", company)
           .append("twilioConfig", new Document("accountSid", account).append("authToken", "k".repeat(32))
