@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
+import io.switchboard.schemas.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Serdes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,14 +83,27 @@ final class ExplainCommand implements Callable<Integer> {
 
   /** The owner's routing from its config on the topic: its schedule, and what a call now gets. */
   private void routing(PrintWriter out, String companyId) {
+    // Only the owner's latest record is decoded: another company's record that does not decode (a
+    // dead-lettered one) does not stop the command.
     CompanyConfig[] config = new CompanyConfig[1];
-    try (KafkaConsumer<String, CompanyConfig> consumer = cluster.clients().consumer(Topics.COMPANY_CONFIG, null,
-        "switchboard-cli")) {
+    try (KafkaClients clients = cluster.clients();
+        KafkaConsumer<String, byte[]> consumer = clients.consumer(null, "switchboard-cli",
+            Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
+      byte[][] latest = new byte[1][];
       TopicScan.readToEnd(consumer, List.of(Topics.COMPANY_CONFIG.name()), r -> {
         if (companyId.equals(r.key())) {
-          config[0] = r.value();
+          latest[0] = r.value();
         }
       });
+      if (latest[0] != null) {
+        try {
+          config[0] = Topics.COMPANY_CONFIG.valueSerde(clients.registry()).deserializer()
+              .deserialize(Topics.COMPANY_CONFIG.name(), latest[0]);
+        } catch (RuntimeException e) {
+          out.println("  routing    the company's configuration record does not decode: " + e.getMessage());
+          return;
+        }
+      }
     }
     if (config[0] == null) {
       out.println("  routing    no configuration for " + companyId + " on " + Topics.COMPANY_CONFIG.name());
