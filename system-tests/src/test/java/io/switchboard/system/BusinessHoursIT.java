@@ -79,6 +79,14 @@ class BusinessHoursIT {
       }
     }
 
+    // A record of another company that does not decode (as a dead-letter test writes) does not stop explain.
+    try (var raw = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+        stack.kafkaClients().producerProperties("business-hours-it"),
+        org.apache.kafka.common.serialization.Serdes.String().serializer(),
+        org.apache.kafka.common.serialization.Serdes.ByteArray().serializer())) {
+      raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.COMPANY_CONFIG.name(), "undecodable-" + company,
+          new byte[] {0, 0, 0, 0, 42, 1, 2, 3})).get();
+    }
     String explained = cli("explain", number, "--resolver-url", services.resolverUrl(), "--token",
         services.tokens().adminToken(Duration.ofMinutes(5)), "--bootstrap-servers", stack.bootstrapServers(),
         "--registry-url", stack.registryUrl());
