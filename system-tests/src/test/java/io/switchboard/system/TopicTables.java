@@ -35,7 +35,8 @@ final class TopicTables {
         } catch (RuntimeException e) {
           return;
         }
-        records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), value));
+        records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+            r.serializedKeySize(), r.serializedValueSize(), r.key(), value, r.headers(), r.leaderEpoch()));
       });
     }
     return records;
