@@ -7,6 +7,7 @@ import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,6 +39,10 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
   /** Twilio refuses inline TwiML longer than this in a call update. */
   public static final int TWIML_UPDATE_LIMIT = 4_000;
   private static final int LONG_REPLIES_KEPT = 2_000;
+  /** How far back a reply this instance did not see is looked for. */
+  static final Duration LOOKBACK = Duration.ofMinutes(5);
+  /** How long such a lookup may take before the fetch is answered 404. */
+  static final Duration LOOKUP_TIME = Duration.ofSeconds(3);
 
   private final KafkaClients clients;
   private final Map<String, CompletableFuture<TwimlReply>> waiting = new ConcurrentHashMap<>();
@@ -74,9 +80,49 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
     return waiting.computeIfAbsent(eventId, id -> new CompletableFuture<>());
   }
 
-  /** A reply whose TwiML is too long to go inline in a call update, if this instance has seen it recently. */
+  /**
+   * A reply whose TwiML is too long to go inline in a call update: from this instance's memory, or
+   * else read back from {@code switchboard.replies}, so that whichever instance Twilio's fetch
+   * reaches behind a load balancer can serve it. The fetch follows the call update within seconds of
+   * the reply, so only the last {@link #LOOKBACK} of the topic is read, for at most {@link #LOOKUP_TIME}.
+   */
   public Optional<TwimlReply> longReply(String eventId) {
-    return Optional.ofNullable(longReplies.get(eventId));
+    TwimlReply known = longReplies.get(eventId);
+    return known != null ? Optional.of(known) : lookUp(eventId);
+  }
+
+  private Optional<TwimlReply> lookUp(String eventId) {
+    Deserializer<TwimlReply> reader = Topics.REPLIES.valueSerde(clients.registry()).deserializer();
+    long deadline = System.nanoTime() + LOOKUP_TIME.toNanos();
+    try (KafkaConsumer<String, byte[]> c = clients.consumer(null, "ingress-reply-lookup",
+        Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
+      List<TopicPartition> partitions = c.partitionsFor(Topics.REPLIES.name(), LOOKUP_TIME).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      c.assign(partitions);
+      long since = System.currentTimeMillis() - LOOKBACK.toMillis();
+      Map<TopicPartition, Long> ends = c.endOffsets(partitions, LOOKUP_TIME);
+      var starts = c.offsetsForTimes(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p, p -> since)),
+          LOOKUP_TIME);
+      for (TopicPartition partition : partitions) {
+        var start = starts.get(partition);
+        c.seek(partition, start == null ? ends.get(partition) : start.offset());
+      }
+      while (System.nanoTime() < deadline
+          && ends.entrySet().stream().anyMatch(e -> c.position(e.getKey()) < e.getValue())) {
+        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
+          if (eventId.equals(record.key()) && record.value() != null) {
+            TwimlReply reply = reader.deserialize(record.topic(), record.value());
+            if (reply.getTwiml().length() > TWIML_UPDATE_LIMIT) {
+              longReplies.put(eventId, reply);
+            }
+            return Optional.of(reply);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("Reply {} could not be looked up on {}: {}", eventId, Topics.REPLIES.name(), e.toString());
+    }
+    return Optional.empty();
   }
 
   private void keepLong(String eventId, byte[] value, Deserializer<TwimlReply> reader) {
