@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.switchboard.bench.OpenLoopLoad.Outcome;
 import io.switchboard.bench.OpenLoopLoad.Result;
@@ -69,11 +70,10 @@ class OpenLoopLoadTest {
     // by up to that much, and their latency must say so rather than start when they were sent.
     Result result = OpenLoopLoad.run(1_000, Duration.ofMillis(20), Duration.ofSeconds(5), (i, t) -> {
       if (i == 0) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        // The stall is the input: the sender is held until 50 ms have passed on its own clock.
+        long stalledAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+            .until(() -> System.nanoTime() - stalledAt >= Duration.ofMillis(50).toNanos());
       }
       return CompletableFuture.completedFuture(Outcome.OK);
     });

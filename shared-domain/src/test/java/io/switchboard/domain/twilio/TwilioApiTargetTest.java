@@ -1,6 +1,7 @@
 package io.switchboard.domain.twilio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.twilio.http.HttpClient;
 import com.twilio.http.HttpMethod;
@@ -14,6 +15,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class TwilioApiTargetTest {
@@ -66,8 +69,11 @@ class TwilioApiTargetTest {
       request.setAuth("AC1", "token");
 
       Response first = client.reliableRequest(request);
-      // Long enough for the pool to check the connection before using it again.
-      Thread.sleep(TwilioApiTarget.VALIDATE_AFTER_INACTIVITY.toMilliseconds() + 500);
+      long idleSince = System.nanoTime();
+      // The connection idles long enough for the pool to check it before using it again.
+      long idle = TimeUnit.MILLISECONDS.toNanos(TwilioApiTarget.VALIDATE_AFTER_INACTIVITY.toMilliseconds() + 500);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+          .until(() -> System.nanoTime() - idleSince >= idle);
       Response second = client.reliableRequest(request);
 
       assertThat(first.getStatusCode()).isEqualTo(200);
