@@ -138,21 +138,19 @@ public final class HealthScheduler implements AutoCloseable {
   }
 
   private void checkNow(String companyId) {
-    {
-      CompanyConfig config = companies.get(companyId);
-      if (config == null) {
-        return;
-      }
-      try {
-        TenantHealth health = latency.record(() -> check.check(config));
-        publish.accept(health);
-        tracker.record(health).ifPresent(raised -> {
-          log.warn("{} for company {}: {}", raised.getType(), companyId, raised.getReason());
-          alert.accept(raised);
-        });
-      } catch (RuntimeException e) {
-        log.error("Health check of company {} failed: {}", companyId, e.getMessage());
-      }
+    CompanyConfig config = companies.get(companyId);
+    if (config == null) {
+      return;
+    }
+    try {
+      TenantHealth health = latency.record(() -> check.check(config));
+      publish.accept(health);
+      tracker.record(health).ifPresent(raised -> {
+        log.warn("{} for company {}: {}", raised.getType(), companyId, raised.getReason());
+        alert.accept(raised);
+      });
+    } catch (RuntimeException e) {
+      log.error("Health check of company {} failed: {}", companyId, e.getMessage());
     }
   }
 

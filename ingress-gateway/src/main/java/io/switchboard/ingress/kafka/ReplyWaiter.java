@@ -45,6 +45,8 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
   static final Duration LOOKUP_TIME = Duration.ofSeconds(3);
 
   private final KafkaClients clients;
+  /** Replies' values, for the loop and the lookups (stateless: the registry client caches schemas). */
+  private final Deserializer<TwimlReply> replies;
   private final Map<String, CompletableFuture<TwimlReply>> waiting = new ConcurrentHashMap<>();
   /** Replies too long for a call update's inline TwiML, kept for Twilio to fetch by URL. */
   private final Map<String, TwimlReply> longReplies = java.util.Collections.synchronizedMap(
@@ -61,6 +63,7 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
 
   public ReplyWaiter(KafkaClients clients) {
     this.clients = clients;
+    this.replies = Topics.REPLIES.valueSerde(clients.registry()).deserializer();
   }
 
   @Override
@@ -92,7 +95,6 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
   }
 
   private Optional<TwimlReply> lookUp(String eventId) {
-    Deserializer<TwimlReply> reader = Topics.REPLIES.valueSerde(clients.registry()).deserializer();
     long deadline = System.nanoTime() + LOOKUP_TIME.toNanos();
     try (KafkaConsumer<String, byte[]> c = clients.consumer(null, "ingress-reply-lookup",
         Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
@@ -111,7 +113,7 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
           && ends.entrySet().stream().anyMatch(e -> c.position(e.getKey()) < e.getValue())) {
         for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
           if (eventId.equals(record.key()) && record.value() != null) {
-            TwimlReply reply = reader.deserialize(record.topic(), record.value());
+            TwimlReply reply = replies.deserialize(record.topic(), record.value());
             if (reply.getTwiml().length() > TWIML_UPDATE_LIMIT) {
               longReplies.put(eventId, reply);
             }
@@ -125,9 +127,9 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
     return Optional.empty();
   }
 
-  private void keepLong(String eventId, byte[] value, Deserializer<TwimlReply> reader) {
+  private void keepLong(String eventId, byte[] value) {
     try {
-      TwimlReply reply = reader.deserialize(Topics.REPLIES.name(), value);
+      TwimlReply reply = replies.deserialize(Topics.REPLIES.name(), value);
       if (reply.getTwiml().length() > TWIML_UPDATE_LIMIT) {
         longReplies.put(eventId, reply);
       }
@@ -141,7 +143,6 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
   }
 
   private void run() {
-    Deserializer<TwimlReply> reader = Topics.REPLIES.valueSerde(clients.registry()).deserializer();
     try (KafkaConsumer<String, byte[]> c = clients.consumer(null, "ingress-replies",
         Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
       assignment.open(c, Topics.REPLIES.name(), true);
@@ -151,11 +152,11 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
           assignment.advance(record);
           CompletableFuture<TwimlReply> future = record.key() == null ? null : waiting.remove(record.key());
           if (record.value() != null && record.value().length > TWIML_UPDATE_LIMIT) {
-            keepLong(record.key(), record.value(), reader);
+            keepLong(record.key(), record.value());
           }
           if (future != null) {
             try {
-              future.complete(reader.deserialize(record.topic(), record.value()));
+              future.complete(replies.deserialize(record.topic(), record.value()));
             } catch (RuntimeException e) {
               future.completeExceptionally(e);
             }
