@@ -1,7 +1,7 @@
 package io.switchboard.bench;
 
 import io.switchboard.bench.OpenLoopLoad.Outcome;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

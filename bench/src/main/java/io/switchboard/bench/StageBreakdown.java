@@ -2,8 +2,8 @@ package io.switchboard.bench;
 
 import io.switchboard.schemas.events.ResolvedWebhook;
 import io.switchboard.schemas.events.TwimlReply;
-import io.switchboard.schemas.kafka.KafkaClients;
-import io.switchboard.schemas.kafka.TopicScan;
+import io.switchboard.kafka.KafkaClients;
+import io.switchboard.kafka.TopicScan;
 import io.switchboard.schemas.kafka.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;

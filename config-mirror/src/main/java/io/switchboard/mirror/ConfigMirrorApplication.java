@@ -2,7 +2,7 @@ package io.switchboard.mirror;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.switchboard.domain.config.BackgroundLoop;
+import io.switchboard.kafka.BackgroundLoop;
 import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;
@@ -10,7 +10,7 @@ import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.mirror.kafka.CompanyConfigPublisher;
 import io.switchboard.mirror.mongo.MirrorLease;
 import io.switchboard.mirror.mongo.ResumeTokenStore;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.domain.ops.ProcessDefaults;
 import io.micrometer.core.instrument.MeterRegistry;

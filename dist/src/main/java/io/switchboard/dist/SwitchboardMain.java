@@ -1,6 +1,6 @@
 package io.switchboard.dist;
 
-import io.switchboard.schemas.kafka.TopicCreator;
+import io.switchboard.kafka.TopicCreator;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

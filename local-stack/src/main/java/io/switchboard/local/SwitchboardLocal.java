@@ -4,7 +4,7 @@ import io.switchboard.local.stack.ApicurioRegistry;
 import io.switchboard.local.stack.LocalStack;
 import io.switchboard.local.twilio.TwilioSigner;
 import io.switchboard.local.twilio.TwilioStandIn;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.PhoneRoute;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.switchboard.cli;
 
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.registry.RegistryAuth;
 import io.switchboard.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.switchboard.cli;
 
-import io.switchboard.schemas.kafka.TopicScan;
-import io.switchboard.schemas.kafka.DeadLetterHeaders;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.TopicScan;
+import io.switchboard.kafka.DeadLetterHeaders;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
 import io.switchboard.schemas.kafka.Topics;
 import java.io.PrintWriter;

@@ -1,9 +1,9 @@
 package io.switchboard.cli;
 
-import io.switchboard.schemas.kafka.TopicScan;
+import io.switchboard.kafka.TopicScan;
 import io.switchboard.schemas.common.WebhookKind;
 import io.switchboard.schemas.events.WebhookReceived;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.PhoneRoute;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.switchboard.cli;
 
-import io.switchboard.schemas.kafka.TopicScan;
+import io.switchboard.kafka.TopicScan;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.TenantHealth;
 import java.io.PrintWriter;

@@ -13,7 +13,7 @@ import io.switchboard.local.stack.LocalStack;
 import io.switchboard.mirror.ConfigMirror;
 import io.switchboard.mirror.ConfigMirrorApplication;
 import io.switchboard.mirror.mongo.ResumeTokenStore;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.switchboard.local.SwitchboardServices;
 import io.switchboard.local.twilio.TwilioSigner;
-import io.switchboard.schemas.kafka.DeadLetterHeaders;
+import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.kafka.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;

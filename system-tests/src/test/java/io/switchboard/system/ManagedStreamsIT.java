@@ -3,7 +3,7 @@ package io.switchboard.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.switchboard.domain.ops.ManagedStreams;
+import io.switchboard.kafka.ManagedStreams;
 import io.switchboard.local.stack.LocalStack;
 import java.time.Duration;
 import java.util.List;

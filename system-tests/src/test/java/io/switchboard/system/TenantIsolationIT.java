@@ -11,7 +11,7 @@ import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.events.SideEffectKind;
 import io.switchboard.schemas.events.SideEffectOutcome;
 import io.switchboard.schemas.events.SideEffectStatus;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import com.mongodb.client.model.Updates;
 import io.switchboard.local.SwitchboardServices;
 import io.switchboard.schemas.common.NumberStatus;
 import io.switchboard.schemas.common.RoutingMode;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.PhoneRoute;
 import java.io.IOException;

@@ -3,8 +3,8 @@ package io.switchboard.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.switchboard.domain.kafka.TopicReplica;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.TopicReplica;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.HealthStatus;
 import io.switchboard.schemas.tenants.TenantHealth;

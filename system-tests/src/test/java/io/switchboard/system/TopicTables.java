@@ -1,7 +1,7 @@
 package io.switchboard.system;
 
-import io.switchboard.schemas.kafka.TopicScan;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.TopicScan;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.switchboard.system;
 
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
 import java.time.Duration;
 import java.time.Instant;

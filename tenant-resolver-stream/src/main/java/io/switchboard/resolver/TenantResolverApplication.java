@@ -2,7 +2,7 @@ package io.switchboard.resolver;
 
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.security.JwtApiSecurity;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.domain.ops.ProcessDefaults;
-import io.switchboard.domain.ops.ManagedStreams;
+import io.switchboard.kafka.ManagedStreams;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.local.stack.LocalStack;
 import io.switchboard.local.twilio.TwilioStandIn;
-import io.switchboard.schemas.kafka.DeadLetterHeaders;
+import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

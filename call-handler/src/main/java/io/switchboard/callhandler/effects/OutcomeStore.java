@@ -1,7 +1,7 @@
 package io.switchboard.callhandler.effects;
 
 import io.switchboard.schemas.events.SideEffectOutcome;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -13,7 +13,7 @@ import io.switchboard.schemas.common.SignatureOutcome;
 import io.switchboard.schemas.common.WebhookKind;
 import io.switchboard.schemas.events.ResolvedWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.registry.InMemorySchemaRegistry;
 import java.time.Clock;

@@ -6,7 +6,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.switchboard.admin.mongo.CompanyStore;
 import io.switchboard.domain.companies.CompanyDocument;
 import io.switchboard.domain.crypto.Secret;
-import io.switchboard.domain.kafka.TopicReplica;
+import io.switchboard.kafka.TopicReplica;
 import io.switchboard.domain.phone.PhoneNumbers;
 import io.switchboard.domain.twilio.CredentialCheck;
 import io.switchboard.schemas.tenants.HealthStatus;

@@ -1,6 +1,6 @@
 package io.switchboard.admin.http;
 
-import io.switchboard.domain.kafka.TopicReplica;
+import io.switchboard.kafka.TopicReplica;
 import io.switchboard.domain.routing.SmsKeywords;
 import io.switchboard.schemas.tenants.SmsOptOut;
 import io.swagger.v3.oas.annotations.Operation;

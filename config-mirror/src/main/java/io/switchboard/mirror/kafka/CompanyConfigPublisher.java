@@ -1,7 +1,7 @@
 package io.switchboard.mirror.kafka;
 
-import io.switchboard.schemas.kafka.TopicScan;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.TopicScan;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import java.util.HashMap;

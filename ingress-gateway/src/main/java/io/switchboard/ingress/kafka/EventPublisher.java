@@ -4,7 +4,7 @@ import io.switchboard.schemas.events.CallDeferred;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.UnroutableWebhook;
 import io.switchboard.schemas.events.WebhookReceived;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import java.time.Duration;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.switchboard.ingress.kafka;
 
-import io.switchboard.domain.config.BackgroundLoop;
-import io.switchboard.domain.kafka.ResumableAssignment;
-import io.switchboard.domain.ops.ReadinessCheck;
+import io.switchboard.kafka.BackgroundLoop;
+import io.switchboard.kafka.ResumableAssignment;
+import io.switchboard.kafka.ReadinessCheck;
 import io.switchboard.schemas.events.TwimlReply;
-import io.switchboard.schemas.kafka.KafkaClients;
+import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import java.time.Duration;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.switchboard.local.stack;
 
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.local.twilio.TwilioStandIn;
-import io.switchboard.schemas.kafka.KafkaClients;
-import io.switchboard.schemas.kafka.TopicCreator;
+import io.switchboard.kafka.KafkaClients;
+import io.switchboard.kafka.TopicCreator;
 import io.switchboard.schemas.registry.RegistryAuth;
 import io.switchboard.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;

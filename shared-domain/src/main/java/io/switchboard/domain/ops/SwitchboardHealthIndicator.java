@@ -1,5 +1,6 @@
 package io.switchboard.domain.ops;
 
+import io.switchboard.kafka.ReadinessCheck;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.switchboard.schemas.kafka;
+package io.switchboard.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.switchboard.domain.ops;
+package io.switchboard.kafka;
 
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
-package io.switchboard.schemas.kafka;
+package io.switchboard.kafka;
 
+import io.switchboard.schemas.kafka.Topic;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;

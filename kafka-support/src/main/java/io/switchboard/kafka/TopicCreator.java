@@ -1,5 +1,7 @@
-package io.switchboard.schemas.kafka;
+package io.switchboard.kafka;
 
+import io.switchboard.schemas.kafka.Topics;
+import io.switchboard.schemas.kafka.Topic;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

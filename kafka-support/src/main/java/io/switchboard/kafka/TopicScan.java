@@ -1,4 +1,4 @@
-package io.switchboard.schemas.kafka;
+package io.switchboard.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;

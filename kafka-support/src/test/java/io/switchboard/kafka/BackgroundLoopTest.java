@@ -1,4 +1,4 @@
-package io.switchboard.domain.config;
+package io.switchboard.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,9 +1,6 @@
-package io.switchboard.domain.kafka;
+package io.switchboard.kafka;
 
 import io.micrometer.core.instrument.Timer;
-import io.switchboard.domain.config.BackgroundLoop;
-import io.switchboard.domain.ops.ReadinessCheck;
-import io.switchboard.schemas.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
 import java.time.Duration;
 import java.time.Instant;

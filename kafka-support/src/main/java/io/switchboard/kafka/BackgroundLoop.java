@@ -1,6 +1,5 @@
-package io.switchboard.domain.config;
+package io.switchboard.kafka;
 
-import io.switchboard.domain.ops.ReadinessCheck;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
