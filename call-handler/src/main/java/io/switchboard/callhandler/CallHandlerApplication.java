@@ -9,7 +9,7 @@ import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.callhandler.effects.RetryPolicy;
 import io.switchboard.callhandler.effects.SideEffectWorker;
-import io.switchboard.callhandler.kafka.CallHandlerLoop;
+import io.switchboard.callhandler.kafka.AnswerTopology;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.twilio.TwilioClientFactory;
 import java.io.IOException;
@@ -55,17 +55,36 @@ public class CallHandlerApplication {
     return new CallHandlerMetrics(meters);
   }
 
+  /**
+   * The answering stage: resolved and unroutable webhooks to TwiML replies and call events. Its
+   * application id is the handler's group id, so it goes on from the offsets the group committed.
+   */
+  @Bean(destroyMethod = "close")
+  KafkaStreams answerStreams(KafkaClients clients, CallHandlerProperties props, CallHandlerMetrics metrics)
+      throws IOException {
+    KafkaStreams streams = new KafkaStreams(
+        AnswerTopology.build(clients, new TwimlFactory(new CallbackUrls(props.publicBaseUrl())), Clock.systemUTC(),
+            metrics),
+        AnswerTopology.settings(clients, props.groupId(), stateDir(props, "switchboard-answers")));
+    clients.bindMetrics(streams);
+    return streams;
+  }
+
+  /** Runs the answering stage with the process; ready while it runs. */
   @Bean
-  CallHandlerLoop callHandlerLoop(KafkaClients clients, CallHandlerProperties props, CallHandlerMetrics metrics) {
-    return new CallHandlerLoop(clients, new TwimlFactory(new CallbackUrls(props.publicBaseUrl())), Clock.systemUTC(),
-        props.groupId(), metrics);
+  ManagedStreams answerLifecycle(KafkaStreams answerStreams) {
+    return new ManagedStreams("call-handler", answerStreams, Duration.ofSeconds(15));
+  }
+
+  private static String stateDir(CallHandlerProperties props, String temporaryPrefix) throws IOException {
+    return props.stateDir() == null || props.stateDir().isBlank()
+        ? Files.createTempDirectory(temporaryPrefix).toString() : props.stateDir();
   }
 
   @Bean(destroyMethod = "close")
   KafkaStreams deferralStreams(KafkaClients clients, CallHandlerProperties props) throws IOException {
     Properties config = clients.streamsProperties(props.groupId() + "-deferrals");
-    config.put(StreamsConfig.STATE_DIR_CONFIG, props.stateDir() == null || props.stateDir().isBlank()
-        ? Files.createTempDirectory("switchboard-deferrals").toString() : props.stateDir());
+    config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(props, "switchboard-deferrals"));
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     KafkaStreams streams = new KafkaStreams(DeferralTopology.buildTopology(new DeferralTopology.Config(
         clients.registry(), Clock.systemUTC())), config);
@@ -112,10 +131,5 @@ public class CallHandlerApplication {
   @Bean
   BackgroundLoop sideEffectLifecycle(SideEffectWorker worker) {
     return new BackgroundLoop("side-effect-worker", worker, worker::stop);
-  }
-
-  @Bean
-  BackgroundLoop callHandlerLifecycle(CallHandlerLoop loop) {
-    return new BackgroundLoop("call-handler", loop, loop::stop);
   }
 }

@@ -29,9 +29,14 @@ public final class DeadLetterHeaders {
   private DeadLetterHeaders() {}
 
   public static void add(Headers headers, ConsumerRecord<?, ?> source, Exception error) {
-    put(headers, SOURCE_TOPIC, source.topic());
-    put(headers, SOURCE_PARTITION, Integer.toString(source.partition()));
-    put(headers, SOURCE_OFFSET, Long.toString(source.offset()));
+    add(headers, source.topic(), source.partition(), source.offset(), error);
+  }
+
+  /** The same for a record known by its position, as a Streams processor knows it. */
+  public static void add(Headers headers, String topic, int partition, long offset, Exception error) {
+    put(headers, SOURCE_TOPIC, topic);
+    put(headers, SOURCE_PARTITION, Integer.toString(partition));
+    put(headers, SOURCE_OFFSET, Long.toString(offset));
     put(headers, REASON, String.valueOf(error.getMessage()));
     put(headers, EXCEPTION, error.getClass().getName());
     put(headers, FAILED_AT, Instant.now().toString());
