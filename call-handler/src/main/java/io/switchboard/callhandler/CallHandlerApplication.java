@@ -18,7 +18,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import io.switchboard.kafka.BackgroundLoop;
+import io.switchboard.kafka.ManagedContainer;
 import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.kafka.KafkaClients;
@@ -128,8 +128,9 @@ public class CallHandlerApplication {
         Clock.systemUTC(), metrics);
   }
 
+  /** Runs the side-effect worker's listener container with the process; ready while its consumer runs. */
   @Bean
-  BackgroundLoop sideEffectLifecycle(SideEffectWorker worker) {
-    return new BackgroundLoop("side-effect-worker", worker, worker::stop);
+  ManagedContainer sideEffectLifecycle(SideEffectWorker worker) {
+    return new ManagedContainer("side-effect-worker", worker.container());
   }
 }

@@ -3,39 +3,45 @@ package io.switchboard.callhandler.effects;
 import com.twilio.http.TwilioRestClient;
 import io.switchboard.callhandler.CallHandlerMetrics;
 import io.switchboard.callhandler.CallbackUrls;
+import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.kafka.KafkaClients;
-import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serdes;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.events.CallEventType;
 import io.switchboard.schemas.events.SideEffect;
 import io.switchboard.schemas.events.SideEffectKind;
-import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.schemas.kafka.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.listener.AcknowledgingMessageListener;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Performs each side effect (a call update, an SMS) through the company's own Twilio client, at
@@ -52,22 +58,30 @@ import org.slf4j.LoggerFactory;
  * their next call to Twilio), the steps now running are waited for, and what finished is committed.
  * A newly assigned partition is read only once the outcome store holds every outcome written for it
  * until then, so a record its previous owner performed is never performed again here.
+ *
+ * <p>Records reach it through a spring-kafka listener container (lifecycle, polling, pausing,
+ * commits, rebalance callbacks, error handling); the worker acknowledges each record in partition
+ * order once it is finished ({@link OffsetTracker}).
  */
-public final class SideEffectWorker implements Runnable, AutoCloseable {
+public final class SideEffectWorker implements AcknowledgingMessageListener<String, byte[]>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SideEffectWorker.class);
 
   /** What the worker is made of; built from the process's Kafka clients in the application. */
-  public record Parts(Supplier<Consumer<String, byte[]>> consumers, Deserializer<SideEffect> reader,
+  public record Parts(String groupId, ConsumerFactory<String, byte[]> consumers, Deserializer<SideEffect> reader,
       OutcomeLog outcomes, Predicate<Map<Integer, Long>> outcomesHeld, TwilioActions twilio,
       Producer<String, CallEvent> events, Producer<String, byte[]> deadLetters) {
 
     /** The parts of a worker in consumer group {@code groupId}, acting through each company's own client. */
     public static Parts of(KafkaClients clients, String groupId, OutcomeStore store, CallbackUrls callbacks,
         Function<String, TwilioRestClient> companyClients) {
-      return new Parts(
-          () -> clients.consumer(groupId, "side-effect-worker", Serdes.String().deserializer(),
-              Serdes.ByteArray().deserializer()),
+      Properties consumer = clients.consumerProperties(groupId, "side-effect-worker");
+      Map<String, Object> settings = new HashMap<>();
+      consumer.forEach((key, value) -> settings.put((String) key, value));
+      DefaultKafkaConsumerFactory<String, byte[]> consumers = new DefaultKafkaConsumerFactory<>(settings,
+          Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+      clients.meters().ifPresent(meters -> consumers.addListener(new MicrometerConsumerListener<>(meters)));
+      return new Parts(groupId, consumers,
           Topics.SIDE_EFFECTS.valueSerde(clients.registry()).deserializer(),
           new OutcomeLog(clients.producer(Topics.SIDE_EFFECT_OUTCOMES, "side-effect-outcomes"), store::get,
               Duration.ofSeconds(30)),
@@ -96,9 +110,9 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
   private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
   /** Steps running now, per partition, waited for when the partition is revoked. */
   private final Map<TopicPartition, AtomicInteger> running = new ConcurrentHashMap<>();
-  private final Set<TopicPartition> paused = new HashSet<>();
-  private volatile boolean stopping;
-  private volatile Consumer<String, byte[]> consumer;
+  /** Partitions paused because too much of theirs is in progress. */
+  private final Set<TopicPartition> paused = ConcurrentHashMap.newKeySet();
+  private final KafkaMessageListenerContainer<String, byte[]> container;
 
   public SideEffectWorker(Parts parts, Settings settings, Clock clock, CallHandlerMetrics metrics) {
     this.parts = parts;
@@ -106,33 +120,37 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     this.clock = clock;
     this.metrics = metrics;
     this.lanes = new TenantLanes(settings.threads(), settings.settleTimeout());
+    ContainerProperties properties = new ContainerProperties(Topics.SIDE_EFFECTS.name());
+    properties.setGroupId(parts.groupId());
+    properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+    properties.setMessageListener(this);
+    properties.setConsumerRebalanceListener(new Rebalance());
+    properties.setPollTimeout(100);
+    properties.setShutdownTimeout(settings.settleTimeout().plusSeconds(5).toMillis());
+    this.container = new KafkaMessageListenerContainer<>(parts.consumers(), properties);
+    this.container.setBeanName("side-effect-worker");
+    // The listener catches what it expects; anything else is retried twice, then dead-lettered. The
+    // container does not commit a recovered record itself: records before it may still be in progress.
+    DefaultErrorHandler errors = new DefaultErrorHandler((record, error) -> {
+      @SuppressWarnings("unchecked")
+      ConsumerRecord<String, byte[]> failed = (ConsumerRecord<String, byte[]>) record;
+      deadLetter(failed, "could not be taken on: " + error.getMessage(), "listener_error");
+      offsets.finished(new TopicPartition(failed.topic(), failed.partition()), failed.offset());
+    }, new FixedBackOff(1_000, 2));
+    errors.setAckAfterHandle(false);
+    this.container.setCommonErrorHandler(errors);
+  }
+
+  /** The listener container that feeds this worker, to run with the process. */
+  public KafkaMessageListenerContainer<String, byte[]> container() {
+    return container;
   }
 
   @Override
-  public void run() {
-    stopping = false;
-    try (Consumer<String, byte[]> c = parts.consumers().get()) {
-      consumer = c;
-      c.subscribe(List.of(Topics.SIDE_EFFECTS.name()), new Rebalance(c));
-      while (!stopping) {
-        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
-          accept(record);
-        }
-        applyBackpressure(c);
-        c.commitAsync(offsets.committable(), null);
-      }
-    } catch (WakeupException e) {
-      if (!stopping) {
-        throw e;
-      }
-    } finally {
-      consumer = null;
-    }
-  }
-
-  private void accept(ConsumerRecord<String, byte[]> record) {
+  public void onMessage(ConsumerRecord<String, byte[]> record, Acknowledgment ack) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    offsets.started(partition, record.offset());
+    offsets.started(partition, record.offset(), ack);
+    pauseIfFull(partition);
     SideEffect effect;
     try {
       effect = parts.reader().deserialize(record.topic(), record.value());
@@ -155,6 +173,7 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
             // Not for a partition revoked since (and perhaps assigned again, with the record re-read).
             if (running.get(partition) == busy) {
               offsets.finished(partition, record.offset());
+              resumeIfDrained(partition);
             }
           }
 
@@ -177,28 +196,20 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     });
   }
 
-  /** Pauses a partition with too much in progress; resumes it once half of that is done. */
-  private void applyBackpressure(Consumer<String, byte[]> c) {
-    Map<TopicPartition, Integer> inFlight = offsets.inFlightByPartition();
-    Set<TopicPartition> toPause = new HashSet<>();
-    Set<TopicPartition> toResume = new HashSet<>();
-    for (TopicPartition partition : c.assignment()) {
-      int count = inFlight.getOrDefault(partition, 0);
-      if (!paused.contains(partition) && count >= settings.maxInFlight()) {
-        toPause.add(partition);
-      } else if (paused.contains(partition) && count <= settings.maxInFlight() / 2) {
-        toResume.add(partition);
-      }
+  /** Pauses a partition with too much in progress: the container stops fetching it before its next poll. */
+  private void pauseIfFull(TopicPartition partition) {
+    if (offsets.inFlight(partition) >= settings.maxInFlight() && paused.add(partition)) {
+      log.warn("Pausing {}: {} side effects in progress", partition, settings.maxInFlight());
+      container.pausePartition(partition);
     }
-    if (!toPause.isEmpty()) {
-      log.warn("Pausing {}: {} side effects in progress each", toPause, settings.maxInFlight());
-      c.pause(toPause);
-      paused.addAll(toPause);
-    }
-    if (!toResume.isEmpty()) {
-      log.info("Resuming {}", toResume);
-      c.resume(toResume);
-      paused.removeAll(toResume);
+  }
+
+  /** Resumes a paused partition once half of what it had in progress is done. */
+  private void resumeIfDrained(TopicPartition partition) {
+    if (paused.contains(partition) && offsets.inFlight(partition) <= settings.maxInFlight() / 2
+        && paused.remove(partition)) {
+      log.info("Resuming {}", partition);
+      container.resumePartition(partition);
     }
   }
 
@@ -207,46 +218,48 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     return offsets.inFlight();
   }
 
-  private final class Rebalance implements ConsumerRebalanceListener {
-    private final Consumer<String, byte[]> c;
+  private final class Rebalance implements ConsumerAwareRebalanceListener {
 
-    Rebalance(Consumer<String, byte[]> c) {
-      this.c = c;
+    /** Before the container commits what was acknowledged: the steps running now end first. */
+    @Override
+    public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+      owned.removeAll(partitions);
+      settle(partitions);
     }
 
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      owned.removeAll(partitions);
-      settle(partitions);
-      Map<TopicPartition, OffsetAndMetadata> commits = offsets.committable();
-      commits.keySet().retainAll(partitions);
-      try {
-        c.commitSync(commits);
-      } catch (RuntimeException e) {
-        log.warn("Could not commit {} on revocation: {}", commits, e.toString());
-      }
+    public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
       partitions.forEach(partition -> {
         offsets.forget(partition);
         running.remove(partition);
       });
-      paused.removeAll(partitions);
+      release(partitions);
     }
 
     @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
       // Another instance may already own them: nothing is committed, nothing more is started.
       owned.removeAll(partitions);
       partitions.forEach(offsets::forget);
-      paused.removeAll(partitions);
+      release(partitions);
     }
 
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
       if (partitions.isEmpty()) {
         return;
       }
-      awaitOutcomesOf(c, partitions);
+      awaitOutcomesOf(consumer, partitions);
       owned.addAll(partitions);
+    }
+
+    /** A partition that comes back starts unpaused. */
+    private void release(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        if (paused.remove(partition)) {
+          container.resumePartition(partition);
+        }
+      }
     }
   }
 
@@ -280,14 +293,14 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
    * one holds the outcomes of partition p of the other. Everything written to them before now must be
    * in the store before their records are read.
    */
-  private void awaitOutcomesOf(Consumer<String, byte[]> c, Collection<TopicPartition> partitions) {
+  private void awaitOutcomesOf(Consumer<?, ?> c, Collection<TopicPartition> partitions) {
     List<TopicPartition> outcomePartitions = partitions.stream()
         .map(p -> new TopicPartition(Topics.SIDE_EFFECT_OUTCOMES.name(), p.partition())).toList();
     Map<Integer, Long> ends = c.endOffsets(outcomePartitions).entrySet().stream()
         .collect(Collectors.toMap(e -> e.getKey().partition(), Map.Entry::getValue));
     long deadline = System.nanoTime() + settings.assignmentTimeout().toNanos();
     while (!parts.outcomesHeld().test(ends)) {
-      if (System.nanoTime() > deadline || stopping) {
+      if (System.nanoTime() > deadline || !container.isRunning()) {
         throw new IllegalStateException("The outcome store did not reach " + ends + " within "
             + settings.assignmentTimeout() + "; not reading " + partitions);
       }
@@ -337,19 +350,13 @@ public final class SideEffectWorker implements Runnable, AutoCloseable {
     }
   }
 
-  /** Asks the loop to return: it leaves its group after settling and committing what finished. */
-  public void stop() {
-    stopping = true;
-    Consumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-  }
-
-  /** Stops the loop and lets the steps now running finish; what is queued is left to the next owner. */
+  /**
+   * Stops the container (the steps running on its partitions are settled and what finished is
+   * committed as it leaves its group), then the lanes; what is queued is left to the next owner.
+   */
   @Override
   public void close() {
-    stop();
+    container.stop();
     lanes.close();
     for (AutoCloseable producer : new AutoCloseable[] {parts.outcomes().writer(), parts.events(), parts.deadLetters()}) {
       try {

@@ -28,20 +28,24 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.mock.MockConsumerFactory;
 
-/** The worker's own Kafka behaviour (pausing, rebalances) on Kafka's {@link MockConsumer}. */
+/**
+ * The worker's own Kafka behaviour (pausing, rebalances, commits) in its spring-kafka listener
+ * container, on Kafka's {@link MockConsumer}.
+ */
 class SideEffectWorkerTest {
 
   private static final TopicPartition P0 = new TopicPartition(Topics.SIDE_EFFECTS.name(), 0);
   private static final TopicPartition OUTCOMES_P0 = new TopicPartition(Topics.SIDE_EFFECT_OUTCOMES.name(), 0);
 
-  /** Positions committed synchronously: on revocation. */
-  private final List<Map<TopicPartition, OffsetAndMetadata>> syncCommits = new CopyOnWriteArrayList<>();
+  /** Positions committed, in order. */
+  private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
   private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest") {
     @Override
-    public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-      syncCommits.add(Map.copyOf(offsets));
-      super.commitSync(offsets);
+    public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+      commits.add(Map.copyOf(offsets));
+      super.commitSync(offsets, timeout);
     }
   };
   private final Map<String, SideEffectOutcome> store = new ConcurrentHashMap<>();
@@ -58,14 +62,17 @@ class SideEffectWorkerTest {
   private final AtomicInteger performed = new AtomicInteger();
   private final AtomicInteger calling = new AtomicInteger();
   private SideEffectWorker worker;
-  private Thread loop;
+  /** The companies whose Twilio answers only once {@link #twilioAnswers} is counted down. */
+  private volatile java.util.function.Predicate<String> slowCompany = company -> true;
 
   private final TwilioActions twilio = new TwilioActions() {
     @Override
     public String perform(SideEffect effect) {
       calling.incrementAndGet();
       try {
-        twilioAnswers.await(10, TimeUnit.SECONDS);
+        if (slowCompany.test(effect.getCompanyId())) {
+          twilioAnswers.await(10, TimeUnit.SECONDS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -80,7 +87,7 @@ class SideEffectWorkerTest {
   };
 
   private void start(int maxInFlight) {
-    SideEffectWorker.Parts parts = new SideEffectWorker.Parts(() -> consumer,
+    SideEffectWorker.Parts parts = new SideEffectWorker.Parts("side-effects-test", new MockConsumerFactory<>(() -> consumer),
         (topic, bytes) -> effect(new String(bytes, StandardCharsets.UTF_8)),
         new OutcomeLog(outcomeWriter, store::get, Duration.ofSeconds(1)), ends -> true, twilio,
         new MockProducer<String, CallEvent>(true, null, Serdes.String().serializer(), (t, e) -> new byte[0]),
@@ -91,13 +98,12 @@ class SideEffectWorkerTest {
     consumer.updateBeginningOffsets(Map.of(P0, 0L));
     consumer.updateEndOffsets(Map.of(OUTCOMES_P0, 0L));
     consumer.schedulePollTask(() -> consumer.rebalance(List.of(P0)));
-    loop = new Thread(worker, "side-effect-worker-test");
-    loop.start();
+    worker.container().start();
   }
 
   private static SideEffect effect(String id) {
     return SideEffect.newBuilder().setEffectId("SEND_SMS:" + id).setKind(SideEffectKind.SEND_SMS).setEventId(id)
-        .setCompanyId("acme").setTo("+15551230001").setFrom("+15557770001").setBody("hello")
+        .setCompanyId(id.startsWith("slow") ? "slow-co" : "acme").setTo("+15551230001").setFrom("+15557770001").setBody("hello")
         .setRequestedAt(Instant.now()).build();
   }
 
@@ -112,11 +118,10 @@ class SideEffectWorkerTest {
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() {
     twilioAnswers.countDown();
     if (worker != null) {
       worker.close();
-      loop.join(10_000);
     }
   }
 
@@ -148,6 +153,32 @@ class SideEffectWorkerTest {
     assertThat(store.get("SEND_SMS:evt-0").getStatus().name()).isEqualTo("APPLIED");
     assertThat(store).doesNotContainKeys("SEND_SMS:evt-1", "SEND_SMS:evt-2");
     // What finished is committed on revocation, and nothing after: the next owner starts at evt-1.
-    assertThat(syncCommits).containsExactly(Map.of(P0, new OffsetAndMetadata(1)));
+    // (The container also commits the starting position on assignment, as the group had none.)
+    assertThat(commits).extracting(c -> c.get(P0).offset()).containsExactly(0L, 1L);
+  }
+
+  @Test
+  void shouldGoOnWithOtherTenantsPolledLaterWhileOneTenantsTwilioHangsAndCommitNothingPastIt() {
+    slowCompany = "slow-co"::equals;
+    start(100);
+    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(P0.topic(), 0, 0, "SEND_SMS:slow-0",
+        "slow-0".getBytes(StandardCharsets.UTF_8))));
+    await().atMost(Duration.ofSeconds(5)).until(() -> calling.get() == 1);
+
+    // Later polls bring other tenants' effects: they are performed while the first is still waiting.
+    for (int poll = 1; poll <= 3; poll++) {
+      long offset = poll;
+      consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(P0.topic(), 0, offset,
+          "SEND_SMS:evt-" + offset, ("evt-" + offset).getBytes(StandardCharsets.UTF_8))));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> performed.get() == 3);
+    assertThat(calling.get()).isEqualTo(1);
+    assertThat(store.get("SEND_SMS:evt-3").getStatus().name()).isEqualTo("APPLIED");
+    // Nothing is committed past the effect in progress: a crash now performs none of them twice.
+    assertThat(commits).allSatisfy(c -> assertThat(c.get(P0).offset()).isZero());
+
+    twilioAnswers.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !commits.isEmpty()
+        && commits.get(commits.size() - 1).get(P0).offset() == 4);
   }
 }
