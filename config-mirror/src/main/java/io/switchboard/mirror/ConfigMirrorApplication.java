@@ -2,7 +2,7 @@ package io.switchboard.mirror;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.switchboard.kafka.BackgroundLoop;
+import io.switchboard.domain.ops.BackgroundLoop;
 import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;

@@ -26,6 +26,16 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.support.TopicPartitionOffset;
+import java.util.HashMap;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Producers, consumers, admin clients and Streams configurations with Switchboard's settings, typed
@@ -214,6 +224,48 @@ public final class KafkaClients implements AutoCloseable {
       new KafkaClientMetrics(consumer, List.of(), metricsRefresh, METRICS_REFRESH).bindTo(meters);
     }
     return consumer;
+  }
+
+  /**
+   * Consumers with Switchboard's settings for a spring-kafka listener container, their metrics
+   * bound (by spring-kafka's own Micrometer listener).
+   *
+   * @param groupId the group, or null for a reader that assigns itself partitions and commits nothing
+   */
+  public DefaultKafkaConsumerFactory<String, byte[]> consumerFactory(String groupId, String clientId) {
+    Map<String, Object> settings = new HashMap<>();
+    consumerProperties(groupId, clientId).forEach((key, value) -> settings.put((String) key, value));
+    DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(settings,
+        new StringDeserializer(), new ByteArrayDeserializer());
+    if (meters != null) {
+      factory.addListener(new MicrometerConsumerListener<>(meters));
+    }
+    return factory;
+  }
+
+  /**
+   * A listener container reading every partition of a topic without a consumer group, from its
+   * beginning or its end, and committing nothing: for processes that keep a copy of a topic or
+   * wait for records on it.
+   */
+  public KafkaMessageListenerContainer<String, byte[]> allPartitionsContainer(String topic, String clientId,
+      TopicPartitionOffset.SeekPosition from, Object listener) {
+    List<TopicPartitionOffset> partitions;
+    try (Consumer<String, byte[]> metadata = consumerFactory(null, clientId + "-metadata").createConsumer()) {
+      partitions = metadata.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartitionOffset(p.topic(), p.partition(), from)).toList();
+    }
+    ContainerProperties properties = new ContainerProperties(partitions.toArray(TopicPartitionOffset[]::new));
+    properties.setMessageListener(listener);
+    properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+    properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+    properties.setPollTimeout(100);
+    KafkaMessageListenerContainer<String, byte[]> container =
+        new KafkaMessageListenerContainer<>(consumerFactory(null, clientId), properties);
+    container.setBeanName(clientId);
+    // The listeners handle their records' failures; a failure outside a record is paused after.
+    container.setCommonErrorHandler(new ContainerErrors(null, new FixedBackOff(0, 0)));
+    return container;
   }
 
   /**

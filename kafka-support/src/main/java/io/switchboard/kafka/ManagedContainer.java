@@ -13,8 +13,8 @@ import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
 /**
- * A spring-kafka listener container run with its process, under the rule of {@link BackgroundLoop}
- * and {@link ManagedStreams}: the container itself retries what can be retried (a failed poll or
+ * A spring-kafka listener container run with its process, under the same rule as
+ * {@link ManagedStreams}: the container itself retries what can be retried (a failed poll or
  * commit, a listener error through its error handler); when its consumer stops for any other reason
  * than being asked to (an error it cannot get past, an authorization failure, no offset to start
  * from) the process leaves readiness and reports itself broken, so that an orchestrator replaces it.

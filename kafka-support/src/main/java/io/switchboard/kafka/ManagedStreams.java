@@ -19,7 +19,7 @@ import org.springframework.context.SmartLifecycle;
  * run (a rebalance is brief; while it first restores its stores it is not ready). ERROR, shutting
  * down or not running are a problem: the app will not process again without a restart.
  *
- * <p>Failures follow the rule of {@code BackgroundLoop}: a stream thread that dies of an unexpected
+ * <p>Failures follow the rule of every background loop: a stream thread that dies of an unexpected
  * exception is replaced, out of readiness while the app rebalances; after {@value #MAX_FAILURES}
  * failures in a row (or one of the global thread, which cannot be replaced) the app is shut down and
  * the process reports itself broken (liveness DOWN), so that an orchestrator replaces it.

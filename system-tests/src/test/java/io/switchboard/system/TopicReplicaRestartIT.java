@@ -18,14 +18,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * A replica whose loop dies (here: its thread interrupted mid-poll, which the Kafka client turns
- * into an exception) is out of readiness, restarted from where it was, and goes on following the
- * topic; before, it stopped for good while its process kept serving stale data.
+ * A replica whose consumer fails (here: its thread interrupted mid-poll, which the Kafka client
+ * turns into an exception) goes on following the topic from where it was, with what it held; the
+ * first hand-written loop stopped for good while its process kept serving stale data.
  */
 class TopicReplicaRestartIT {
 
   @Test
-  void shouldRestartADeadReplicaLoopFromWhereItWasAndKeepFollowingTheTopic() throws Exception {
+  void shouldKeepFollowingTheTopicFromWhereItWasAfterItsConsumerFailed() throws Exception {
     KafkaClients clients = SharedStack.stack().kafkaClients();
     String before = "replica-before-" + UUID.randomUUID();
     String after = "replica-after-" + UUID.randomUUID();
@@ -40,8 +40,6 @@ class TopicReplicaRestartIT {
       assertThat(loops).hasSize(1);
 
       loops.forEach(Thread::interrupt);
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(replica.problem()).hasValueSatisfying(p -> assertThat(p).contains("restarting after failure 1")));
 
       producer.send(new ProducerRecord<>(Topics.TENANT_HEALTH.name(), after, health(after))).get();
       await().atMost(Duration.ofSeconds(30)).until(() -> replica.get(after) != null && replica.problem().isEmpty());
@@ -51,7 +49,7 @@ class TopicReplicaRestartIT {
 
   private static Set<Thread> loops() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("replica-" + Topics.TENANT_HEALTH.name()) && t.isAlive())
+        .filter(t -> t.getName().startsWith("replica-" + Topics.TENANT_HEALTH.name() + "-C-") && t.isAlive())
         .collect(Collectors.toSet());
   }
 

@@ -3,6 +3,7 @@ package io.switchboard.callhandler.effects;
 import com.twilio.http.TwilioRestClient;
 import io.switchboard.callhandler.CallHandlerMetrics;
 import io.switchboard.callhandler.CallbackUrls;
+import io.switchboard.kafka.ContainerErrors;
 import io.switchboard.kafka.DeadLetterHeaders;
 import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.events.CallEvent;
@@ -16,7 +17,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,12 +33,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.util.backoff.FixedBackOff;
@@ -75,13 +72,7 @@ public final class SideEffectWorker implements AcknowledgingMessageListener<Stri
     /** The parts of a worker in consumer group {@code groupId}, acting through each company's own client. */
     public static Parts of(KafkaClients clients, String groupId, OutcomeStore store, CallbackUrls callbacks,
         Function<String, TwilioRestClient> companyClients) {
-      Properties consumer = clients.consumerProperties(groupId, "side-effect-worker");
-      Map<String, Object> settings = new HashMap<>();
-      consumer.forEach((key, value) -> settings.put((String) key, value));
-      DefaultKafkaConsumerFactory<String, byte[]> consumers = new DefaultKafkaConsumerFactory<>(settings,
-          Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-      clients.meters().ifPresent(meters -> consumers.addListener(new MicrometerConsumerListener<>(meters)));
-      return new Parts(groupId, consumers,
+      return new Parts(groupId, clients.consumerFactory(groupId, "side-effect-worker"),
           Topics.SIDE_EFFECTS.valueSerde(clients.registry()).deserializer(),
           new OutcomeLog(clients.producer(Topics.SIDE_EFFECT_OUTCOMES, "side-effect-outcomes"), store::get,
               Duration.ofSeconds(30)),
@@ -131,7 +122,7 @@ public final class SideEffectWorker implements AcknowledgingMessageListener<Stri
     this.container.setBeanName("side-effect-worker");
     // The listener catches what it expects; anything else is retried twice, then dead-lettered. The
     // container does not commit a recovered record itself: records before it may still be in progress.
-    DefaultErrorHandler errors = new DefaultErrorHandler((record, error) -> {
+    ContainerErrors errors = new ContainerErrors((record, error) -> {
       @SuppressWarnings("unchecked")
       ConsumerRecord<String, byte[]> failed = (ConsumerRecord<String, byte[]>) record;
       deadLetter(failed, "could not be taken on: " + error.getMessage(), "listener_error");

@@ -1,7 +1,6 @@
 package io.switchboard.ingress.kafka;
 
-import io.switchboard.kafka.BackgroundLoop;
-import io.switchboard.kafka.ResumableAssignment;
+import io.switchboard.kafka.ManagedContainer;
 import io.switchboard.kafka.ReadinessCheck;
 import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.kafka.KafkaClients;
@@ -17,23 +16,27 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.support.TopicPartitionOffset;
 
 /**
  * Hands each TwiML reply from {@code switchboard.replies} to the request waiting for it. Every
- * ingress instance reads every partition from the end (no consumer group), and its position is
- * fixed before it serves, so no reply to a request it accepted can pass unseen. Only replies
- * someone waits for are decoded. A loop that fails is restarted by a {@link BackgroundLoop} from
- * where it was (so replies written meanwhile still reach their requests), out of readiness
- * meanwhile; after repeated failures the process reports itself broken.
+ * ingress instance reads every partition from the end (no consumer group), in a spring-kafka
+ * listener container, and its position is fixed before it serves, so no reply to a request it
+ * accepted can pass unseen. Only replies someone waits for are decoded. The container retries a
+ * failed poll with the same consumer, from where it was (so replies written meanwhile still reach
+ * their requests); if its consumer stops for good the process leaves readiness and reports itself
+ * broken ({@link ManagedContainer}).
  */
-public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, ApplicationEventPublisherAware {
+public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, ApplicationEventPublisherAware,
+    MessageListener<String, byte[]>, ConsumerSeekAware {
 
   private static final Logger log = LoggerFactory.getLogger(ReplyWaiter.class);
   /** Twilio refuses inline TwiML longer than this in a call update. */
@@ -57,22 +60,22 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
         }
       });
   private final CountDownLatch positioned = new CountDownLatch(1);
-  private volatile boolean running = true;
-  private final ResumableAssignment assignment = new ResumableAssignment();
-  private final BackgroundLoop loop = new BackgroundLoop("reply-waiter", this::run, assignment::wakeup);
+  private final ManagedContainer container;
 
   public ReplyWaiter(KafkaClients clients) {
     this.clients = clients;
     this.replies = Topics.REPLIES.valueSerde(clients.registry()).deserializer();
+    this.container = new ManagedContainer("reply-waiter", clients.allPartitionsContainer(Topics.REPLIES.name(),
+        "ingress-replies", TopicPartitionOffset.SeekPosition.END, this));
   }
 
   @Override
   public void setApplicationEventPublisher(ApplicationEventPublisher events) {
-    loop.setApplicationEventPublisher(events);
+    container.setApplicationEventPublisher(events);
   }
 
   public void start() throws InterruptedException {
-    loop.start();
+    container.start();
     if (!positioned.await(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("Could not position on " + Topics.REPLIES.name() + " within 30 s");
     }
@@ -142,33 +145,24 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
     waiting.remove(eventId);
   }
 
-  private void run() {
-    try (KafkaConsumer<String, byte[]> c = clients.consumer(null, "ingress-replies",
-        Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
-      assignment.open(c, Topics.REPLIES.name(), true);
-      positioned.countDown();
-      while (running) {
-        for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
-          assignment.advance(record);
-          CompletableFuture<TwimlReply> future = record.key() == null ? null : waiting.remove(record.key());
-          if (record.value() != null && record.value().length > TWIML_UPDATE_LIMIT) {
-            keepLong(record.key(), record.value());
-          }
-          if (future != null) {
-            try {
-              future.complete(replies.deserialize(record.topic(), record.value()));
-            } catch (RuntimeException e) {
-              future.completeExceptionally(e);
-            }
-          }
-        }
+  /** The positions are fixed (the consumer has looked up the ends): from now on no reply passes unseen. */
+  @Override
+  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+    positioned.countDown();
+  }
+
+  @Override
+  public void onMessage(ConsumerRecord<String, byte[]> record) {
+    CompletableFuture<TwimlReply> future = record.key() == null ? null : waiting.remove(record.key());
+    if (record.value() != null && record.value().length > TWIML_UPDATE_LIMIT) {
+      keepLong(record.key(), record.value());
+    }
+    if (future != null) {
+      try {
+        future.complete(replies.deserialize(record.topic(), record.value()));
+      } catch (RuntimeException e) {
+        future.completeExceptionally(e);
       }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
-      }
-    } finally {
-      assignment.closed();
     }
   }
 
@@ -182,12 +176,11 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
     if (positioned.getCount() > 0) {
       return Optional.of("positioning on " + Topics.REPLIES.name());
     }
-    return loop.problem();
+    return container.problem();
   }
 
   @Override
   public void close() {
-    running = false;
-    loop.stop();
+    container.stop();
   }
 }

@@ -1,5 +1,6 @@
-package io.switchboard.kafka;
+package io.switchboard.domain.ops;
 
+import io.switchboard.kafka.ReadinessCheck;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;

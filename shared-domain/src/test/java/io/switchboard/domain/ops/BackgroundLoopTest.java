@@ -1,4 +1,4 @@
-package io.switchboard.kafka;
+package io.switchboard.domain.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
