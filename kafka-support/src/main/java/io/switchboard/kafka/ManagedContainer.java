@@ -19,7 +19,9 @@ import org.springframework.kafka.listener.AbstractMessageListenerContainer;
  * than being asked to (an error it cannot get past, an authorization failure, no offset to start
  * from) the process leaves readiness and reports itself broken, so that an orchestrator replaces it.
  *
- * <p>Ready while the container runs and its consumer thread is alive.
+ * <p>Ready while the container runs and its consumer thread is alive, and not for a few seconds
+ * after a failure outside a record (a poll or commit that failed: the container goes on with the
+ * same consumer after a pause, see {@link ContainerErrors}).
  */
 public final class ManagedContainer implements SmartLifecycle, ReadinessCheck, ApplicationEventPublisherAware {
 
@@ -96,6 +98,12 @@ public final class ManagedContainer implements SmartLifecycle, ReadinessCheck, A
     if (!container.isRunning()) {
       return Optional.of("not running");
     }
-    return container.isInExpectedState() ? Optional.empty() : Optional.of("consumer thread ended");
+    if (!container.isInExpectedState()) {
+      return Optional.of("consumer thread ended");
+    }
+    if (container.getCommonErrorHandler() instanceof ContainerErrors errors) {
+      return errors.recentFailure().map(failure -> "recovering from a failure outside a record: " + failure);
+    }
+    return Optional.empty();
   }
 }

@@ -2,6 +2,7 @@ package io.switchboard.cli;
 
 import io.switchboard.kafka.TopicScan;
 import io.switchboard.kafka.DeadLetterHeaders;
+import io.switchboard.kafka.DeadLetters;
 import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topic;
 import io.switchboard.schemas.kafka.Topics;
@@ -28,27 +29,10 @@ import picocli.CommandLine.Spec;
     subcommands = {DltCommand.ListRecords.class, DltCommand.Show.class, DltCommand.Redrive.class})
 final class DltCommand {
 
-  static final List<Topic<String, byte[]>> DEAD_LETTER_TOPICS = List.of(Topics.WEBHOOKS_DLT,
-      Topics.WEBHOOKS_RESOLVED_DLT, Topics.WEBHOOKS_UNROUTABLE_DLT, Topics.COMPANY_CONFIG_DLT, Topics.SIDE_EFFECTS_DLT);
-
-  static List<ConsumerRecord<String, byte[]>> read(KafkaClients clients, List<String> topics) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients.consumerProperties(null, "switchboard-cli"),
-        Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
-      TopicScan.readToEnd(consumer, topics, records::add);
-    }
-    return records;
-  }
-
-  static ConsumerRecord<String, byte[]> find(KafkaClients clients, String topic, int partition, long offset) {
-    return read(clients, List.of(topic)).stream()
-        .filter(r -> r.partition() == partition && r.offset() == offset).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no record at " + topic + "-" + partition + "@" + offset));
-  }
+  static final List<Topic<String, byte[]>> DEAD_LETTER_TOPICS = DeadLetters.TOPICS;
 
   static String header(ConsumerRecord<String, byte[]> record, String name) {
-    String value = DeadLetterHeaders.get(record.headers(), name);
-    return value == null ? "-" : value;
+    return DeadLetters.header(record, name);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List dead-lettered records with their reasons.")
@@ -65,7 +49,7 @@ final class DltCommand {
     @Override
     public Integer call() {
       List<String> topics = topic != null ? List.of(topic) : DEAD_LETTER_TOPICS.stream().map(Topic::name).toList();
-      List<ConsumerRecord<String, byte[]>> records = read(cluster.clients(), topics);
+      List<ConsumerRecord<String, byte[]>> records = new DeadLetters(cluster.clients(), "switchboard-cli").read(topics);
       PrintWriter out = spec.commandLine().getOut();
       for (ConsumerRecord<String, byte[]> record : records) {
         out.printf("%s %d %d  key=%s  from %s-%s@%s  at %s  %s%n", record.topic(), record.partition(), record.offset(),
@@ -93,31 +77,14 @@ final class DltCommand {
 
     @Override
     public Integer call() {
-      KafkaClients clients = cluster.clients();
-      ConsumerRecord<String, byte[]> record = find(clients, topic, partition, offset);
+      DeadLetters deadLetters = new DeadLetters(cluster.clients(), "switchboard-cli");
+      ConsumerRecord<String, byte[]> record = deadLetters.find(topic, partition, offset);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("record    %s-%d@%d, key %s%n", record.topic(), record.partition(), record.offset(), record.key());
       record.headers().forEach(h -> out.printf("header    %s = %s%n", h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-      out.printf("value     %s%n", describe(clients, header(record, DeadLetterHeaders.SOURCE_TOPIC), record.value()));
+      out.printf("value     %s%n", deadLetters.describe(record));
       out.flush();
       return 0;
-    }
-
-    private static String describe(KafkaClients clients, String sourceTopic, byte[] value) {
-      if (value == null) {
-        return "(none)";
-      }
-      for (Topic<?, ?> topic : Topics.ALL) {
-        if (topic.name().equals(sourceTopic) && topic.valueType() != byte[].class) {
-          try {
-            return String.valueOf(topic.valueSerde(clients.registry()).deserializer().deserialize(sourceTopic, value));
-          } catch (RuntimeException e) {
-            return "(not a readable " + topic.valueType().getSimpleName() + ": " + e.getMessage() + ") "
-                + value.length + " bytes";
-          }
-        }
-      }
-      return value.length + " bytes";
     }
   }
 
@@ -143,30 +110,18 @@ final class DltCommand {
 
     @Override
     public Integer call() throws Exception {
-      KafkaClients clients = cluster.clients();
-      ConsumerRecord<String, byte[]> record = find(clients, topic, partition, offset);
-      String source = header(record, DeadLetterHeaders.SOURCE_TOPIC);
-      if (Topics.ALL.stream().noneMatch(t -> t.name().equals(source))) {
-        throw new IllegalArgumentException("record names no known source topic (" + source + ")");
-      }
+      DeadLetters deadLetters = new DeadLetters(cluster.clients(), "switchboard-cli");
+      ConsumerRecord<String, byte[]> record = deadLetters.find(topic, partition, offset);
+      String source = DeadLetters.source(record);
       PrintWriter out = spec.commandLine().getOut();
       if (dryRun) {
         out.printf("would send %s-%d@%d (key %s) back to %s%n", topic, partition, offset, record.key(), source);
         out.flush();
         return 0;
       }
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(clients.producerProperties("switchboard-cli"),
-          Serdes.String().serializer(), Serdes.ByteArray().serializer())) {
-        ProducerRecord<String, byte[]> back = new ProducerRecord<>(source, record.key(), record.value());
-        back.headers().add(DeadLetterHeaders.REDRIVEN_FROM, (topic + "-" + partition + "@" + offset)
-            .getBytes(StandardCharsets.UTF_8));
-        if (force) {
-          back.headers().add(DeadLetterHeaders.REDRIVE_FORCE, "true".getBytes(StandardCharsets.UTF_8));
-        }
-        var metadata = producer.send(back).get(10, TimeUnit.SECONDS);
-        out.printf("sent %s-%d@%d back to %s-%d@%d%n", topic, partition, offset, source, metadata.partition(),
-            metadata.offset());
-      }
+      var metadata = deadLetters.redrive(record, force);
+      out.printf("sent %s-%d@%d back to %s-%d@%d%n", topic, partition, offset, source, metadata.partition(),
+          metadata.offset());
       out.flush();
       return 0;
     }

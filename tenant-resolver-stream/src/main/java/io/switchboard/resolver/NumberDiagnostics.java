@@ -85,6 +85,41 @@ public final class NumberDiagnostics {
         verdict(route));
   }
 
+  /**
+   * The explanation as a company user may see it: only for a number the company owns or claims, with
+   * every other company named only as "another company" and no webhook of another company's.
+   */
+  public Optional<Explanation> explainFor(String companyId, String input, String e164) {
+    Explanation full = explain(input, e164);
+    boolean concerned = companyId.equals(full.ownerCompanyId())
+        || full.claims().stream().anyMatch(c -> companyId.equals(c.companyId()));
+    if (!concerned) {
+      return Optional.empty();
+    }
+    java.util.function.UnaryOperator<String> name = id -> id == null || id.equals(companyId) ? id : "another company";
+    String verdict = full.verdict();
+    for (String other : allCompanies(full)) {
+      if (!other.equals(companyId)) {
+        verdict = verdict.replace(other, "another company");
+      }
+    }
+    LastWebhook last = full.lastWebhook() != null && companyId.equals(full.lastWebhook().companyId())
+        ? full.lastWebhook() : null;
+    return Optional.of(new Explanation(full.number(), full.e164(), name.apply(full.ownerCompanyId()),
+        full.ownerField(), full.status(), full.conflictingCompanyIds().stream().map(name).toList(),
+        full.claims().stream().map(c -> new Claim(name.apply(c.companyId()), c.status(), c.source(), c.claimedAt()))
+            .toList(), last, verdict));
+  }
+
+  private static List<String> allCompanies(Explanation explanation) {
+    List<String> ids = new ArrayList<>(explanation.conflictingCompanyIds());
+    explanation.claims().forEach(c -> ids.add(c.companyId()));
+    if (explanation.ownerCompanyId() != null) {
+      ids.add(explanation.ownerCompanyId());
+    }
+    return ids;
+  }
+
   /** Every number on this instance that more than one company claims. */
   public List<Conflict> conflicts() {
     List<Conflict> conflicts = new ArrayList<>();

@@ -18,7 +18,8 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * Operators' view of number ownership: {@code /api/admin/numbers/{number}} and
- * {@code /api/admin/numbers/conflicts}. It names companies and their numbers: admins only.
+ * {@code /api/admin/numbers/conflicts}. It names companies and their numbers: admins see everything;
+ * a company user may explain a number its company owns or claims, with other companies unnamed.
  */
 @RestController
 public class DiagnosticsController {
@@ -39,7 +40,9 @@ public class DiagnosticsController {
 
   @GetMapping("/api/admin/numbers/{number}")
   public ResponseEntity<?> explain(@AuthenticationPrincipal Jwt jwt, @PathVariable("number") String number) {
-    if (!JwtApiSecurity.isAdmin(jwt)) {
+    String companyId = jwt.getClaimAsString("companyId");
+    boolean admin = JwtApiSecurity.isAdmin(jwt);
+    if (!admin && (companyId == null || companyId.isBlank())) {
       return forbidden();
     }
     Optional<String> e164 = diagnostics.normalise(number);
@@ -52,7 +55,14 @@ public class DiagnosticsController {
           + "/api/admin/numbers/" + UriUtils.encodePathSegment(e164.get(), "UTF-8"));
       return ResponseEntity.status(HttpStatus.TEMPORARY_REDIRECT).location(location).build();
     }
-    return ResponseEntity.ok(diagnostics.explain(number, e164.get()));
+    if (admin) {
+      return ResponseEntity.ok(diagnostics.explain(number, e164.get()));
+    }
+    // Not found rather than forbidden: whether another company holds the number is not this user's to know.
+    return diagnostics.explainFor(companyId, number, e164.get())
+        .<ResponseEntity<?>>map(ResponseEntity::ok)
+        .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
+            .body(Map.of("error", "this company neither owns nor claims the number", "number", e164.get())));
   }
 
   private static ResponseEntity<Map<String, String>> forbidden() {
