@@ -5,7 +5,13 @@ import io.switchboard.domain.security.ApiDescriptions;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import io.switchboard.admin.console.RecentByCompany;
+import io.switchboard.admin.console.ResolverClient;
 import io.switchboard.admin.http.TwilioConfigDocuments;
+import io.switchboard.kafka.DeadLetters;
+import io.switchboard.schemas.events.CallEvent;
+import io.switchboard.schemas.tenants.HealthAlert;
+import io.switchboard.schemas.tenants.PhoneRoute;
 import io.switchboard.admin.mongo.CompanyStore;
 import io.switchboard.admin.twilio.CredentialVerifier;
 import io.switchboard.domain.config.CredentialKeysetProperties;
@@ -35,8 +41,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * The company-admin process: the company configuration API over MongoDB, and outbound SMS. Callers
- * authenticate with JWTs; credentials are checked with Twilio before they are stored, stored
+ * The company-admin process: the company configuration API over MongoDB, outbound SMS and calls, and
+ * the company console (server-rendered pages at /console). Callers authenticate with JWTs; credentials are checked with Twilio before they are stored, stored
  * encrypted, and only ever shown masked.
  */
 @SpringBootApplication
@@ -106,6 +112,34 @@ public class CompanyAdminApplication {
   @Bean(destroyMethod = "close")
   KafkaProducer<String, SideEffect> smsRequests(KafkaClients clients) {
     return clients.producer(Topics.SIDE_EFFECTS, "company-admin-sms");
+  }
+
+  /** Every number's route, for the console to confirm when a change is live. */
+  @Bean(destroyMethod = "close")
+  TopicReplica<PhoneRoute> consoleRoutes(KafkaClients clients) {
+    return new TopicReplica<>(Topics.PHONE_ROUTES, clients, (number, route) -> { }).start(Duration.ofSeconds(60));
+  }
+
+  /** Each company's recent calls and messages (the last day, 100 each), for the console. */
+  @Bean
+  RecentByCompany<CallEvent> consoleCalls(KafkaClients clients) {
+    return new RecentByCompany<>(clients, Topics.CALL_EVENTS, CallEvent::getCompanyId, 100, 10_000, Duration.ofDays(1));
+  }
+
+  /** Each company's recent health alerts (the last week, 20 each), for the console. */
+  @Bean
+  RecentByCompany<HealthAlert> consoleAlerts(KafkaClients clients) {
+    return new RecentByCompany<>(clients, Topics.ALERTS, HealthAlert::getCompanyId, 20, 10_000, Duration.ofDays(7));
+  }
+
+  @Bean
+  ResolverClient resolverClient(AdminProperties props) {
+    return new ResolverClient(props.resolverUrl());
+  }
+
+  @Bean
+  DeadLetters deadLetters(KafkaClients clients) {
+    return new DeadLetters(clients, "company-admin-console");
   }
 
   @Bean

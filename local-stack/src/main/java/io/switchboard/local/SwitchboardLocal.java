@@ -147,7 +147,11 @@ public final class SwitchboardLocal implements Callable<Integer> {
         + "/api/admin/numbers/{number} with the admin token below)");
     System.out.println("Company API: " + services.adminUrl() + "/api/companies/" + demo.companyId()
         + "/twilio/config  (Authorization: Bearer <token>)");
-    System.out.println("  demo admin token (valid 12 h): " + services.tokens().adminToken(java.time.Duration.ofHours(12)));
+    System.out.println("  demo admin token (valid 12 h, also the console's admin sign-in): " + services.tokens().adminToken(java.time.Duration.ofHours(12)));
+    System.out.println("Console: " + services.adminUrl() + "/console  (sign in by pasting a token)");
+    System.out.println("  as the demo admin: the admin token above");
+    System.out.println("  as the demo company's user (" + demo.companyId() + ", valid 12 h): "
+        + services.tokens().companyToken(demo.companyId(), java.time.Duration.ofHours(12)));
     System.out.println("Health and metrics of each process (/actuator/health/readiness, /actuator/prometheus):");
     services.processUrls().forEach((process, base) -> System.out.printf("  %-24s %s/actuator/health/readiness%n",
         process, base));

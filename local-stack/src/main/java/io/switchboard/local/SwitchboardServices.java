@@ -115,7 +115,8 @@ public final class SwitchboardServices implements AutoCloseable {
           // mongo-java-server does not honour partial indexes: the index would refuse every company
           // without phoneNumbers[]. Against MongoDB the index is on; the API's own check refuses
           // duplicates either way.
-          "switchboard.admin.unique-number-index", false));
+          "switchboard.admin.unique-number-index", false,
+          "switchboard.admin.resolver-url", "http://127.0.0.1:" + services.resolverPort));
       return services;
     } catch (RuntimeException e) {
       services.close();
