@@ -76,6 +76,23 @@ class NumberDiagnosticsIT {
         .contains("last       CA" + "7".repeat(32))
         .contains("resolved to " + owner.toHexString());
     assertThat(run("conflicts")).contains(e164 + " kept by " + owner.toHexString());
+
+    // The rival's own user may ask about the number it claims, and learns nothing of the owner but that there is one.
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> rivalView = http.send(HttpRequest.newBuilder(URI.create(services.resolverUrl()
+        + "/api/admin/numbers/" + e164.replace("+", "%2B"))).header("Authorization", "Bearer "
+        + services.tokens().companyToken(rival.toHexString(), Duration.ofMinutes(5))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(rivalView.statusCode()).isEqualTo(200);
+    assertThat(rivalView.body()).doesNotContain(owner.toHexString()).contains("another company")
+        .contains(rival.toHexString()).doesNotContain("CA" + "7".repeat(32));
+    // A company with no claim on it is told nothing.
+    HttpResponse<String> stranger = http.send(HttpRequest.newBuilder(URI.create(services.resolverUrl()
+        + "/api/admin/numbers/" + e164.replace("+", "%2B"))).header("Authorization", "Bearer "
+        + services.tokens().companyToken("stranger", Duration.ofMinutes(5))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(stranger.statusCode()).isEqualTo(404);
+    assertThat(stranger.body()).doesNotContain(owner.toHexString()).doesNotContain(rival.toHexString());
   }
 
   @Test
