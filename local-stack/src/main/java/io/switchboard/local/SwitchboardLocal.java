@@ -8,6 +8,7 @@ import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.tenants.PhoneRoute;
 import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +73,7 @@ public final class SwitchboardLocal implements Callable<Integer> {
       demo.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
       awaitRoutes(stack.kafkaClients(), Set.of(demo.numbers().get(0), demo.numbers().get(1), "+15551234567"));
       writeEndpoints(stack, services);
-      printWelcome(stack, services, demo);
+      printWelcome(System.out, stack, services, demo);
       SwitchboardServices running = services;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("Stopping Switchboard and its local stack...");
@@ -120,7 +121,8 @@ public final class SwitchboardLocal implements Callable<Integer> {
     }
   }
 
-  private static void printWelcome(LocalStack stack, SwitchboardServices services, DemoCompany demo) {
+  /** What the local run prints once everything is up: where each part is, and how to use it. */
+  public static void printWelcome(PrintStream out, LocalStack stack, SwitchboardServices services, DemoCompany demo) {
     String url = services.publicBaseUrl() + "/api/twilio/voice";
     Map<String, List<String>> form = new LinkedHashMap<>();
     form.put("AccountSid", List.of(demo.accountSid()));
@@ -133,36 +135,36 @@ public final class SwitchboardLocal implements Callable<Integer> {
     String data = form.entrySet().stream()
         .map(e -> "--data-urlencode '" + e.getKey() + "=" + e.getValue().get(0) + "'")
         .collect(Collectors.joining(" \\\n     "));
-    System.out.println();
-    System.out.println("Switchboard is running on its local stack.");
-    System.out.println("  Kafka            " + stack.bootstrapServers());
-    System.out.println("  Schema registry  " + stack.registryUrl());
-    System.out.println("  MongoDB          " + stack.mongoUri() + " (database " + SwitchboardServices.DATABASE + ")");
-    System.out.println("  Twilio API       " + stack.twilio().baseUrl() + " (stand-in)");
-    System.out.println();
-    System.out.println("Demo company " + demo.name() + " (" + demo.companyId() + "), routing mode forward to "
+    out.println();
+    out.println("Switchboard is running on its local stack.");
+    out.println("  Kafka            " + stack.bootstrapServers());
+    out.println("  Schema registry  " + stack.registryUrl());
+    out.println("  MongoDB          " + stack.mongoUri() + " (database " + SwitchboardServices.DATABASE + ")");
+    out.println("  Twilio API       " + stack.twilio().baseUrl() + " (stand-in)");
+    out.println();
+    out.println("Demo company " + demo.name() + " (" + demo.companyId() + "), routing mode forward to "
         + demo.forwardNumber() + ", numbers " + demo.numbers() + " and legacy " + demo.legacyNumber());
-    System.out.println("Diagnostics: ./switchboard explain " + demo.numbers().get(0) + " --resolver-url "
+    out.println("Diagnostics: ./switchboard explain " + demo.numbers().get(0) + " --resolver-url "
         + services.resolverUrl() + "   (or GET " + services.resolverUrl()
         + "/api/admin/numbers/{number} with the admin token below)");
-    System.out.println("Company API: " + services.adminUrl() + "/api/companies/" + demo.companyId()
+    out.println("Company API: " + services.adminUrl() + "/api/companies/" + demo.companyId()
         + "/twilio/config  (Authorization: Bearer <token>)");
-    System.out.println("  demo admin token (valid 12 h, also the console's admin sign-in): " + services.tokens().adminToken(java.time.Duration.ofHours(12)));
-    System.out.println("Console: " + services.adminUrl() + "/console  (sign in by pasting a token)");
-    System.out.println("  as the demo admin: the admin token above");
-    System.out.println("  as the demo company's user (" + demo.companyId() + ", valid 12 h): "
+    out.println("  demo admin token (valid 12 h, also the console's admin sign-in): " + services.tokens().adminToken(java.time.Duration.ofHours(12)));
+    out.println("Console: " + services.adminUrl() + "/console  (sign in by pasting a token)");
+    out.println("  as the demo admin: the admin token above");
+    out.println("  as the demo company's user (" + demo.companyId() + ", valid 12 h): "
         + services.tokens().companyToken(demo.companyId(), java.time.Duration.ofHours(12)));
-    System.out.println("Health and metrics of each process (/actuator/health/readiness, /actuator/prometheus):");
-    services.processUrls().forEach((process, base) -> System.out.printf("  %-24s %s/actuator/health/readiness%n",
+    out.println("Health and metrics of each process (/actuator/health/readiness, /actuator/prometheus):");
+    services.processUrls().forEach((process, base) -> out.printf("  %-24s %s/actuator/health/readiness%n",
         process, base));
-    System.out.println("Webhook URLs to give Twilio for its numbers:");
-    System.out.println("  Voice  " + services.publicBaseUrl() + "/api/twilio/voice");
-    System.out.println("  SMS    " + services.publicBaseUrl() + "/api/twilio/sms");
-    System.out.println();
-    System.out.println("A correctly signed incoming call to " + demo.numbers().get(0) + ":");
-    System.out.println("curl -sS " + services.ingressUrl() + "/api/twilio/voice \\\n     -H 'X-Twilio-Signature: "
+    out.println("Webhook URLs to give Twilio for its numbers:");
+    out.println("  Voice  " + services.publicBaseUrl() + "/api/twilio/voice");
+    out.println("  SMS    " + services.publicBaseUrl() + "/api/twilio/sms");
+    out.println();
+    out.println("A correctly signed incoming call to " + demo.numbers().get(0) + ":");
+    out.println("curl -sS " + services.ingressUrl() + "/api/twilio/voice \\\n     -H 'X-Twilio-Signature: "
         + signature + "' \\\n     " + data);
-    System.out.println();
-    System.out.println("Press Ctrl-C to stop.");
+    out.println();
+    out.println("Press Ctrl-C to stop.");
   }
 }
