@@ -2,6 +2,8 @@ package io.switchboard.health;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.switchboard.domain.security.JwtApiSecurity;
+import io.switchboard.kafka.TopicReplica;
+import io.switchboard.schemas.tenants.TenantHealth;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -17,9 +19,22 @@ public class HealthController {
   private final HealthScheduler scheduler;
   private final HealthTracker tracker;
 
-  public HealthController(HealthScheduler scheduler, HealthTracker tracker) {
+  private final TopicReplica<TenantHealth> published;
+
+  public HealthController(HealthScheduler scheduler, HealthTracker tracker, TopicReplica<TenantHealth> publishedHealth) {
     this.scheduler = scheduler;
     this.tracker = tracker;
+    this.published = publishedHealth;
+  }
+
+  /**
+   * Every tenant, whichever instance checks it: the settled health of the tenants this instance
+   * checks, and the last published health of the others.
+   */
+  private Map<String, TenantHealth> everyTenant() {
+    Map<String, TenantHealth> all = new java.util.HashMap<>(published.snapshot());
+    all.putAll(tracker.settled());
+    return all;
   }
 
   @Operation(summary = "Every tenant's Twilio health (admins)", description = "The seed platform's dependency-health report: each company's status, reason and last check, and the recent alerts.")
@@ -28,7 +43,7 @@ public class HealthController {
     if (!JwtApiSecurity.isAdmin(jwt)) {
       return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", "admin only"));
     }
-    return ResponseEntity.ok(DependencyHealthReport.build(scheduler.global(), tracker.settled(),
+    return ResponseEntity.ok(DependencyHealthReport.build(scheduler.global(), everyTenant(),
         companyId -> scheduler.company(companyId).map(c -> c.getRouting().getCompanyName())
             .filter(name -> name != null && !name.isBlank()).orElse(companyId)));
   }

@@ -9,6 +9,7 @@ import io.switchboard.domain.config.CredentialKeysetProperties;
 import io.switchboard.domain.config.SwitchboardBeans;
 import io.switchboard.domain.crypto.CredentialCipher;
 import io.switchboard.domain.crypto.Secret;
+import io.switchboard.kafka.ManagedContainer;
 import io.switchboard.kafka.TopicReplica;
 import io.switchboard.domain.security.JwtApiSecurity;
 import io.switchboard.domain.twilio.TwilioClientFactory;
@@ -78,9 +79,34 @@ public class HealthMonitorApplication {
     return scheduler;
   }
 
+  /**
+   * Every company's configuration, for the scheduler. Made after the tenant shares, so that the
+   * scheduler checks only its own share from the first company on.
+   */
   @Bean(destroyMethod = "close")
-  TopicReplica<CompanyConfig> healthCompanyReplica(KafkaClients clients, HealthScheduler scheduler) {
+  TopicReplica<CompanyConfig> healthCompanyReplica(KafkaClients clients, HealthScheduler scheduler,
+      TenantShares tenantShares) {
     return new TopicReplica<>(Topics.COMPANY_CONFIG, clients, scheduler::onCompany).start(Duration.ofSeconds(60));
+  }
+
+  /** Every tenant's last published health: where a takeover starts from, and the cluster-wide report. */
+  @Bean(destroyMethod = "close")
+  TopicReplica<TenantHealth> publishedHealth(KafkaClients clients) {
+    return new TopicReplica<>(Topics.TENANT_HEALTH, clients, (id, health) -> { }).start(Duration.ofSeconds(60));
+  }
+
+  /** The tenants this instance checks: its share of the company-config partitions in the monitors' group. */
+  @Bean
+  TenantShares tenantShares(KafkaClients clients, HealthProperties props, HealthScheduler scheduler,
+      TopicReplica<TenantHealth> publishedHealth) {
+    TenantShares shares = new TenantShares(clients, props.groupId(), scheduler);
+    scheduler.share(shares::owns, publishedHealth::get);
+    return shares;
+  }
+
+  @Bean
+  ManagedContainer tenantSharesLifecycle(TenantShares shares) {
+    return new ManagedContainer("health-shares", shares.container());
   }
 
   /** The API's description at /v3/api-docs, generated from the controllers. */

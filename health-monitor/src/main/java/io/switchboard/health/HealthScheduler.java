@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +52,10 @@ public final class HealthScheduler implements AutoCloseable {
   private final Timer latency;
   private final Counter skipped;
   private volatile TenantHealth global;
+  /** Whether this instance checks a company: it holds the company's partition of the config topic. */
+  private volatile Predicate<String> owns = companyId -> true;
+  /** The last health published for a company, by whichever instance checked it. */
+  private volatile Function<String, TenantHealth> lastPublished = companyId -> null;
 
   public HealthScheduler(CredentialCheck check, HealthTracker tracker, Consumer<TenantHealth> publish,
       Consumer<HealthAlert> alert, Duration period, int maxConcurrent, MeterRegistry meters) {
@@ -81,24 +87,69 @@ public final class HealthScheduler implements AutoCloseable {
     return Optional.ofNullable(global);
   }
 
-  /** Tells the scheduler of a config change (null: company deleted); a changed tenant is checked at once. */
-  public void onCompany(String companyId, CompanyConfig config) {
+  /**
+   * Shares the tenants with other instances: this one checks only the companies {@code owns} accepts,
+   * and when it takes a company over it starts from the health last published for it, so a
+   * transition another instance already alerted on is not alerted on again.
+   */
+  public void share(Predicate<String> owns, Function<String, TenantHealth> lastPublished) {
+    this.owns = owns;
+    this.lastPublished = lastPublished;
+    ownershipChanged();
+  }
+
+  /** Starts checking the companies now owned, and stops checking those no longer owned. */
+  public synchronized void ownershipChanged() {
+    companies.keySet().forEach(this::reconcile);
+  }
+
+  /** Tells the scheduler of a config change (null: company deleted); a changed tenant it owns is checked at once. */
+  public synchronized void onCompany(String companyId, CompanyConfig config) {
     if (config == null) {
       companies.remove(companyId);
-      tracker.forget(companyId);
-      ScheduledFuture<?> schedule = schedules.remove(companyId);
-      if (schedule != null) {
-        schedule.cancel(false);
-      }
+      stop(companyId);
       return;
     }
-    boolean known = companies.put(companyId, config) != null;
-    submit(companyId, true);
-    if (!known) {
+    companies.put(companyId, config);
+    if (!reconcile(companyId) && schedules.containsKey(companyId)) {
+      submit(companyId, true);
+    }
+  }
+
+  /** Schedules or unschedules one company by ownership; true when it was just scheduled (and checked). */
+  private boolean reconcile(String companyId) {
+    boolean scheduled = schedules.containsKey(companyId);
+    if (owns.test(companyId) && companies.containsKey(companyId)) {
+      if (scheduled) {
+        return false;
+      }
+      TenantHealth last = lastPublished.apply(companyId);
+      if (last != null) {
+        tracker.seed(last);
+      }
+      submit(companyId, true);
       long offset = ThreadLocalRandom.current().nextLong(Math.max(1, period.toMillis()));
       schedules.put(companyId,
           timer.scheduleAtFixedRate(() -> submit(companyId, false), offset, period.toMillis(), TimeUnit.MILLISECONDS));
+      return true;
     }
+    if (scheduled) {
+      stop(companyId);
+    }
+    return false;
+  }
+
+  private void stop(String companyId) {
+    tracker.forget(companyId);
+    ScheduledFuture<?> schedule = schedules.remove(companyId);
+    if (schedule != null) {
+      schedule.cancel(false);
+    }
+  }
+
+  /** Companies this instance checks now. */
+  public int scheduled() {
+    return schedules.size();
   }
 
   public Optional<CompanyConfig> company(String companyId) {
@@ -139,11 +190,15 @@ public final class HealthScheduler implements AutoCloseable {
 
   private void checkNow(String companyId) {
     CompanyConfig config = companies.get(companyId);
-    if (config == null) {
+    if (config == null || !owns.test(companyId)) {
       return;
     }
     try {
       TenantHealth health = latency.record(() -> check.check(config));
+      if (!owns.test(companyId)) {
+        // The company moved to another instance while its check ran: that one checks and alerts now.
+        return;
+      }
       publish.accept(health);
       tracker.record(health).ifPresent(raised -> {
         log.warn("{} for company {}: {}", raised.getType(), companyId, raised.getReason());

@@ -65,6 +65,14 @@ public final class HealthTracker {
     return settled;
   }
 
+  /**
+   * Starts from a health another instance published (this one takes the company over): the next
+   * check is compared with it, so a status already alerted on raises nothing again.
+   */
+  public synchronized void seed(TenantHealth last) {
+    states.putIfAbsent(last.getCompanyId(), new State(last, null, 0));
+  }
+
   public void forget(String companyId) {
     states.remove(companyId);
   }

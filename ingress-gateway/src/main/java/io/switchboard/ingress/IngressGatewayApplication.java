@@ -59,8 +59,8 @@ public class IngressGatewayApplication {
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")
-  ReplyWaiter replyWaiter(KafkaClients clients) {
-    return new ReplyWaiter(clients);
+  ReplyWaiter replyWaiter(KafkaClients clients, IngressProperties props) {
+    return new ReplyWaiter(clients, props.replyGroupId());
   }
 
   @Bean(destroyMethod = "close")

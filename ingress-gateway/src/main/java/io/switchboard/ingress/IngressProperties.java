@@ -19,12 +19,14 @@ import org.springframework.validation.annotation.Validated;
  * @param environment {@code switchboard.ingress.environment}: {@code production} (default) or {@code local}
  * @param maxHold {@code switchboard.ingress.max-hold}: the longest the ingress holds one webhook, every wait
  *     included (durable write, reply budget, deferral write); at most 14 s, as Twilio gives up after 15 s
+ * @param replyGroupId {@code switchboard.ingress.reply-group-id}: the consumer group in which the ingress
+ *     instances share the partitions of switchboard.replies (ingress-replies by default)
  */
 @Validated
 @ConfigurationProperties("switchboard.ingress")
 public record IngressProperties(String publicBaseUrl, Duration replyBudget, Duration kafkaAckTimeout,
     Integer maxBodyBytes, Boolean skipSignatureValidation, String environment,
-    Duration maxHold) {
+    Duration maxHold, String replyGroupId) {
 
   /** Twilio waits 15 s for an answer; one second is left for the network. */
   public static final Duration TWILIO_LIMIT = Duration.ofSeconds(14);
@@ -40,6 +42,7 @@ public record IngressProperties(String publicBaseUrl, Duration replyBudget, Dura
           + "switchboard.ingress.environment=local: webhooks would be accepted from anyone");
     }
     maxHold = maxHold == null ? Duration.ofSeconds(12) : maxHold;
+    replyGroupId = replyGroupId == null || replyGroupId.isBlank() ? "ingress-replies" : replyGroupId;
     if (replyBudget.isNegative() || kafkaAckTimeout.isNegative() || kafkaAckTimeout.isZero()) {
       throw new IllegalArgumentException("switchboard.ingress.reply-budget and kafka-ack-timeout must be positive");
     }

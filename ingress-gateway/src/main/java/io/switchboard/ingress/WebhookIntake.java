@@ -284,7 +284,12 @@ public final class WebhookIntake {
     }
     boolean unroutable = event.getSignatureOutcome() == SignatureOutcome.NO_TENANT;
     boolean wantsTwiml = ANSWERED_WITH_TWIML.contains(event.getKind());
-    CompletableFuture<TwimlReply> reply = wantsTwiml ? replies.expect(event.getEventId()) : null;
+    CompletableFuture<TwimlReply> reply = null;
+    if (wantsTwiml) {
+      // The answer is written to a partition this instance reads: no other instance reads it.
+      event.setReplyPartition(replies.replyPartition().orElse(null));
+      reply = replies.expect(event.getEventId());
+    }
     try {
       publisher.publishDurably(event, remaining(deadline));
     } catch (KafkaUnavailableException e) {
@@ -338,7 +343,7 @@ public final class WebhookIntake {
         .setTenantNumber(event.getTenantNumber())
         .setFrom(FormFields.first(event.getParams(), "From"))
         .setDeferredAt(clock.instant())
-        .build(), remaining(deadline));
+        .build(), event.getReplyPartition(), remaining(deadline));
   }
 
   private void recordAnswer(WebhookReceived event, String companyId, CallEventType type) {

@@ -269,6 +269,34 @@ public final class KafkaClients implements AutoCloseable {
   }
 
   /**
+   * A listener container in a consumer group on one topic, committing nothing: for instances that
+   * share a topic's partitions to divide work (which tenants to check, which replies to read), where
+   * the position is chosen on assignment rather than resumed.
+   */
+  public KafkaMessageListenerContainer<String, byte[]> groupContainer(String topic, String groupId, String clientId,
+      Object listener, Object rebalanceListener) {
+    ContainerProperties properties = new ContainerProperties(topic);
+    properties.setGroupId(groupId);
+    properties.setMessageListener(listener);
+    if (rebalanceListener != null) {
+      properties.setConsumerRebalanceListener((org.apache.kafka.clients.consumer.ConsumerRebalanceListener) rebalanceListener);
+    }
+    properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+    properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+    properties.setPollTimeout(100);
+    Properties consumer = new Properties();
+    // Instances that stay keep their partitions through a rebalance.
+    consumer.put(org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+    properties.setKafkaConsumerProperties(consumer);
+    KafkaMessageListenerContainer<String, byte[]> container =
+        new KafkaMessageListenerContainer<>(consumerFactory(groupId, clientId), properties);
+    container.setBeanName(clientId);
+    container.setCommonErrorHandler(new ContainerErrors(null, new FixedBackOff(0, 0)));
+    return container;
+  }
+
+  /**
    * Binds a Streams app's metrics (its threads, tasks, processor nodes with their end-to-end
    * latency, stores and clients) to the registry. No tag is added: Prometheus wants one set of tag
    * keys per metric name, and the app's own clients share names with the process's other clients.

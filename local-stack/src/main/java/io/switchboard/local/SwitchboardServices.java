@@ -8,8 +8,7 @@ import io.switchboard.local.stack.FreePorts;
 import io.switchboard.local.stack.LocalStack;
 import io.switchboard.mirror.ConfigMirrorApplication;
 import io.switchboard.resolver.TenantResolverApplication;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,7 +33,23 @@ public final class SwitchboardServices implements AutoCloseable {
   /** How often a process is started again on another port when its drawn port was taken meanwhile. */
   private static final int PORT_ATTEMPTS = 5;
 
-  private final Deque<ConfigurableApplicationContext> contexts = new ArrayDeque<>();
+  /** One running process: restartable with the settings it was started with. */
+  private static final class Instance {
+    final String process;
+    final Supplier<SpringApplicationBuilder> builder;
+    final Map<String, Object> settings;
+    int port;
+    ConfigurableApplicationContext context;
+
+    Instance(String process, Supplier<SpringApplicationBuilder> builder, Map<String, Object> settings) {
+      this.process = process;
+      this.builder = builder;
+      this.settings = settings;
+    }
+  }
+
+  /** Every instance, in the order started; closed in the reverse order. */
+  private final List<Instance> instances = new ArrayList<>();
   private final DemoTokens tokens = new DemoTokens();
   private int ingressPort;
   private int resolverPort;
@@ -76,6 +91,22 @@ public final class SwitchboardServices implements AutoCloseable {
    */
   public static SwitchboardServices start(LocalStack stack, String publicBaseUrl, Map<String, Object> overrides,
       Set<String> leftOut) {
+    return start(stack, publicBaseUrl, overrides, leftOut, 1);
+  }
+
+  /**
+   * Cluster mode: {@code count} instances of every process, as a company running Switchboard on
+   * several machines would (one config mirror active by its lease, the others waiting; the resolvers,
+   * call-handlers and health monitors sharing partitions; ingress instances behind one public URL).
+   */
+  public static SwitchboardServices startCluster(LocalStack stack, String publicBaseUrl, Map<String, Object> overrides,
+      int count) {
+    return start(stack, publicBaseUrl, overrides, Set.of(), count);
+  }
+
+  /** {@code count} instances of each process but those left out. */
+  public static SwitchboardServices start(LocalStack stack, String publicBaseUrl, Map<String, Object> overrides,
+      Set<String> leftOut, int count) {
     SwitchboardServices services = new SwitchboardServices();
     Map<String, Object> common = new HashMap<>();
     common.put("switchboard.kafka-bootstrap-servers", stack.bootstrapServers());
@@ -84,7 +115,6 @@ public final class SwitchboardServices implements AutoCloseable {
     common.put("switchboard.twilio-api-base-url", stack.twilio().baseUrl());
     common.put("switchboard.mirror.mongo-uri", stack.mongoUri());
     common.put("switchboard.mirror.database", DATABASE);
-    common.put("switchboard.resolver.state-dir", stack.workDir().resolve("resolver-state").toString());
     common.put("server.address", "127.0.0.1");
     stack.kafkaClientProperties().forEach((key, value) -> common.put("switchboard.kafka.properties." + key, value));
     if (stack.registryAuth().basicAuthUserInfo() != null) {
@@ -94,29 +124,55 @@ public final class SwitchboardServices implements AutoCloseable {
     services.common.putAll(common);
     services.leftOut.addAll(leftOut);
     try {
-      services.mirrorPort = services.run("config-mirror", ConfigMirrorApplication::builder, common, port -> Map.of());
-      services.resolverPort = services.run("tenant-resolver-stream", TenantResolverApplication::builder, common, port -> Map.of(
-          "switchboard.resolver.advertised-host-port", "127.0.0.1:" + port,
-          "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
+      for (int i = 0; i < count; i++) {
+        int port = services.run("config-mirror", ConfigMirrorApplication::builder, common, p -> Map.of());
+        services.mirrorPort = i == 0 ? port : services.mirrorPort;
+      }
+      for (int i = 0; i < count; i++) {
+        String stateDir = stack.workDir().resolve(count == 1 ? "resolver-state" : "resolver-state-" + i).toString();
+        int port = services.run("tenant-resolver-stream", TenantResolverApplication::builder, common, p -> Map.of(
+            "switchboard.resolver.advertised-host-port", "127.0.0.1:" + p,
+            "switchboard.resolver.state-dir", stateDir,
+            "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
+        services.resolverPort = i == 0 ? port : services.resolverPort;
+      }
       // The ingress checks signatures against its public URL, which holds its port when Twilio is
       // to call it directly, and the call-handler tells Twilio that URL: the ingress starts first.
-      services.ingressPort = services.run("ingress-gateway", IngressGatewayApplication::builder, common, port -> {
-        services.publicBaseUrl = publicBaseUrl == null ? "http://127.0.0.1:" + port : publicBaseUrl;
-        return Map.of("switchboard.ingress.public-base-url", services.publicBaseUrl);
-      });
-      services.callHandlerPort = services.run("call-handler", CallHandlerApplication::builder, common, port -> Map.of(
-          "switchboard.call-handler.public-base-url", services.publicBaseUrl));
-      services.healthPort = services.run("health-monitor", HealthMonitorApplication::builder, common, port -> Map.of(
-          "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
-      services.adminPort = services.run("company-admin", CompanyAdminApplication::builder, common, port -> Map.of(
-          "switchboard.admin.mongo-uri", common.getOrDefault("switchboard.admin.mongo-uri", stack.mongoUri()),
-          "switchboard.admin.database", DATABASE,
-          "switchboard.jwt-public-key", services.tokens.publicKeyPem(),
-          // mongo-java-server does not honour partial indexes: the index would refuse every company
-          // without phoneNumbers[]. Against MongoDB the index is on; the API's own check refuses
-          // duplicates either way.
-          "switchboard.admin.unique-number-index", false,
-          "switchboard.admin.resolver-url", "http://127.0.0.1:" + services.resolverPort));
+      // Several instances share one public URL, as behind a load balancer.
+      for (int i = 0; i < count; i++) {
+        int index = i;
+        int port = services.run("ingress-gateway", IngressGatewayApplication::builder, common, p -> {
+          if (index == 0) {
+            services.publicBaseUrl = publicBaseUrl == null ? "http://127.0.0.1:" + p : publicBaseUrl;
+          }
+          return Map.of("switchboard.ingress.public-base-url", services.publicBaseUrl);
+        });
+        services.ingressPort = i == 0 ? port : services.ingressPort;
+      }
+      for (int i = 0; i < count; i++) {
+        String stateDir = stack.workDir().resolve("call-handler-state-" + i).toString();
+        int port = services.run("call-handler", CallHandlerApplication::builder, common, p -> Map.of(
+            "switchboard.call-handler.public-base-url", services.publicBaseUrl,
+            "switchboard.call-handler.state-dir", stateDir));
+        services.callHandlerPort = i == 0 ? port : services.callHandlerPort;
+      }
+      for (int i = 0; i < count; i++) {
+        int port = services.run("health-monitor", HealthMonitorApplication::builder, common, p -> Map.of(
+            "switchboard.jwt-public-key", services.tokens.publicKeyPem()));
+        services.healthPort = i == 0 ? port : services.healthPort;
+      }
+      for (int i = 0; i < count; i++) {
+        int port = services.run("company-admin", CompanyAdminApplication::builder, common, p -> Map.of(
+            "switchboard.admin.mongo-uri", common.getOrDefault("switchboard.admin.mongo-uri", stack.mongoUri()),
+            "switchboard.admin.database", DATABASE,
+            "switchboard.jwt-public-key", services.tokens.publicKeyPem(),
+            // mongo-java-server does not honour partial indexes: the index would refuse every company
+            // without phoneNumbers[]. Against MongoDB the index is on; the API's own check refuses
+            // duplicates either way.
+            "switchboard.admin.unique-number-index", false,
+            "switchboard.admin.resolver-url", "http://127.0.0.1:" + services.resolverPort));
+        services.adminPort = i == 0 ? port : services.adminPort;
+      }
       return services;
     } catch (RuntimeException e) {
       services.close();
@@ -137,18 +193,55 @@ public final class SwitchboardServices implements AutoCloseable {
       settingsOfLeftOut.put(name, settings);
       return -1;
     }
+    Instance instance = new Instance(name, builder, new HashMap<>(common));
     for (int attempt = 1; ; attempt++) {
       int port = FreePorts.next();
-      Map<String, Object> props = new HashMap<>(common);
-      props.putAll(own.apply(port));
-      props.put("server.port", port);
-      // As command-line arguments, so they outrank each process's own properties file.
-      String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+      instance.settings.putAll(own.apply(port));
+      instance.port = port;
       try {
-        // Closed by close(), in order and before the stack they run on: a JVM shutdown hook of their
-        // own would race the stack's and find the broker gone.
-        contexts.push(builder.get().registerShutdownHook(false).run(args));
+        launch(instance);
+        instances.add(instance);
         return port;
+      } catch (RuntimeException e) {
+        if (attempt >= PORT_ATTEMPTS || !portTaken(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void launch(Instance instance) {
+    Map<String, Object> props = new HashMap<>(instance.settings);
+    props.put("server.port", instance.port);
+    // As command-line arguments, so they outrank each process's own properties file.
+    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    // Closed by close(), in order and before the stack they run on: a JVM shutdown hook of their
+    // own would race the stack's and find the broker gone.
+    instance.context = instance.builder.get().registerShutdownHook(false).run(args);
+  }
+
+  /** How many instances of the process run. */
+  public int instances(String process) {
+    return (int) instances.stream().filter(i -> i.process.equals(process)).count();
+  }
+
+  /** The HTTP addresses of every instance of a process, in the order they started. */
+  public List<String> urls(String process) {
+    return instances.stream().filter(i -> i.process.equals(process)).map(i -> "http://127.0.0.1:" + i.port).toList();
+  }
+
+  /**
+   * Stops one instance of a process gracefully, as an orchestrator does in a rolling restart, and
+   * starts it again with the same settings on the same port; returns once it has started.
+   */
+  public void restart(String process, int index) {
+    Instance instance = instances.stream().filter(i -> i.process.equals(process)).skip(index).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no instance " + index + " of " + process));
+    instance.context.close();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        launch(instance);
+        return;
       } catch (RuntimeException e) {
         if (attempt >= PORT_ATTEMPTS || !portTaken(e)) {
           throw e;
@@ -210,8 +303,12 @@ public final class SwitchboardServices implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!contexts.isEmpty()) {
-      contexts.pop().close();
+    for (int i = instances.size() - 1; i >= 0; i--) {
+      ConfigurableApplicationContext context = instances.get(i).context;
+      if (context != null && context.isActive()) {
+        context.close();
+      }
     }
+    instances.clear();
   }
 }

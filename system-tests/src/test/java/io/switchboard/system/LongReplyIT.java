@@ -30,7 +30,8 @@ class LongReplyIT {
           .setCompanyId("long-reply-company").setTwiml(twiml).setProducedAt(Instant.now()).build())).get();
     }
 
-    ReplyWaiter otherInstance = new ReplyWaiter(clients);
+    // An instance of another deployment (its own group): it never read the reply, whatever its partitions.
+    ReplyWaiter otherInstance = new ReplyWaiter(clients, "long-reply-it-" + UUID.randomUUID());
     otherInstance.start();
     try {
       assertThat(otherInstance.longReply(eventId)).hasValueSatisfying(reply -> {

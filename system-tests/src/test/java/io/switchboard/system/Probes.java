@@ -58,6 +58,17 @@ final class Probes {
     return seen;
   }
 
+  /** The sum of a metric's samples in a scrape, over all their tags. */
+  static double metric(String scrape, String name) {
+    Matcher m = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.E+-]+)$", Pattern.MULTILINE)
+        .matcher(scrape);
+    double sum = 0;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(1));
+    }
+    return sum;
+  }
+
   /** The metric names of the samples in a scrape. */
   static Set<String> metricNames(String scrape) {
     Set<String> names = new TreeSet<>();

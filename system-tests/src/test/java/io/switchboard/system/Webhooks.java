@@ -51,6 +51,22 @@ final class Webhooks {
     return post(baseUrl, path, form, authToken, Map.of());
   }
 
+  /**
+   * Posts to one instance behind a shared public URL, as a load balancer would pass it on: signed
+   * over the public URL, sent to the instance's own address.
+   */
+  static HttpResponse<String> postVia(String instanceUrl, String publicBaseUrl, String path,
+      Map<String, List<String>> form, String authToken) throws IOException, InterruptedException {
+    String body = form.entrySet().stream()
+        .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
+        .collect(Collectors.joining("&"));
+    return HTTP.send(HttpRequest.newBuilder(URI.create(instanceUrl + path))
+        .timeout(Duration.ofSeconds(20))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("X-Twilio-Signature", TwilioSigner.sign(authToken, publicBaseUrl + path, form))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Posts with extra headers, e.g. Twilio's I-Twilio-Idempotency-Token. */
   static HttpResponse<String> post(String baseUrl, String path, Map<String, List<String>> form, String authToken,
       Map<String, String> headers) throws IOException, InterruptedException {

@@ -22,6 +22,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -70,7 +72,9 @@ public final class AnswerTopology {
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         Topics.WEBHOOKS_RESOLVED.name(), Topics.WEBHOOKS_UNROUTABLE.name());
     topology.addProcessor(ANSWER, () -> new Answering(resolved, unroutable, twiml, clock, metrics), SOURCE);
-    addSink(topology, REPLIES, Topics.REPLIES, clients);
+    // A reply goes to the partition the waiting ingress instance reads (it named it in the webhook).
+    topology.addSink(REPLIES, Topics.REPLIES.name(), Topics.REPLIES.keySerde().serializer(),
+        clients.valueSerializer(Topics.REPLIES), AnswerTopology::replyPartition, ANSWER);
     addSink(topology, EVENTS, Topics.CALL_EVENTS, clients);
     addSink(topology, OPT_OUTS, Topics.SMS_OPT_OUTS, clients);
     topology.addSink(RESOLVED_DLT, Topics.WEBHOOKS_RESOLVED_DLT.name(), Serdes.String().serializer(),
@@ -91,6 +95,13 @@ public final class AnswerTopology {
     config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
     return config;
+  }
+
+  /** The partition the webhook named for its reply, when it names one that exists; else by key. */
+  static Optional<Set<Integer>> replyPartition(String topic, String key, TwimlReply reply, int partitions) {
+    Integer partition = reply.getReplyPartition();
+    return partition != null && partition >= 0 && partition < partitions ? Optional.of(Set.of(partition))
+        : Optional.empty();
   }
 
   private static <V> void addSink(Topology topology, String name, Topic<String, V> topic, KafkaClients clients) {
@@ -214,6 +225,7 @@ public final class AnswerTopology {
         .setTwiml(answer.twiml())
         .setSmsReplyBody(answer.smsReplyBody())
         .setProducedAt(now)
+        .setReplyPartition(event.getReplyPartition())
         .build();
   }
 }

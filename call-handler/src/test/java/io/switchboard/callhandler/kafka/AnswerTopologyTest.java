@@ -191,4 +191,22 @@ class AnswerTopologyTest {
     }
     return event.build();
   }
+
+  @Test
+  void shouldWriteTheReplyToThePartitionTheWaitingIngressNamed() {
+    start();
+    WebhookReceived event = event("ev-5", WebhookKind.VOICE, Map.of());
+    event.setReplyPartition(4);
+    ResolvedWebhook resolved = resolved("ev-5", WebhookKind.VOICE, Map.of());
+    resolved.setEvent(event);
+    resolvedInput().pipeInput("CA-ev-5", encode(resolved));
+
+    TwimlReply reply = replies().readValue();
+    assertThat(reply.getReplyPartition()).isEqualTo(4);
+    assertThat(AnswerTopology.replyPartition(Topics.REPLIES.name(), "ev-5", reply, 6)).contains(java.util.Set.of(4));
+    // A partition the topic does not have (it shrank? never), or none named: by key, as before.
+    assertThat(AnswerTopology.replyPartition(Topics.REPLIES.name(), "ev-5", reply, 3)).isEmpty();
+    reply.setReplyPartition(null);
+    assertThat(AnswerTopology.replyPartition(Topics.REPLIES.name(), "ev-5", reply, 6)).isEmpty();
+  }
 }

@@ -94,11 +94,15 @@ public final class EventPublisher implements AutoCloseable {
 
   /**
    * Records that a webhook was answered with the holding response, and waits for Kafka: without
-   * this record the company's TwiML would never reach the live call.
+   * this record the company's TwiML would never reach the live call. It goes to the partition its
+   * reply is written to ({@code replyPartition}, or by key when null), where the deferral join meets
+   * them.
    */
-  public void recordDeferral(CallDeferred deferral, Duration left) {
+  public void recordDeferral(CallDeferred deferral, Integer replyPartition, Duration left) {
     try {
-      producer.send(record(Topics.DEFERRALS.name(), deferral.getEventId(), deferrals, deferral))
+      String topic = Topics.DEFERRALS.name();
+      producer.send(new ProducerRecord<>(topic, replyPartition, deferral.getEventId(),
+          deferrals.serialize(topic, deferral)))
           .get(bounded(left), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.error("Deferral of {} not recorded; the caller keeps the holding answer: {}", deferral.getEventId(),

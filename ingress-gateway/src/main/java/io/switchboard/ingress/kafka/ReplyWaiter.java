@@ -1,11 +1,18 @@
 package io.switchboard.ingress.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.switchboard.kafka.ManagedContainer;
 import io.switchboard.kafka.ReadinessCheck;
 import io.switchboard.schemas.events.TwimlReply;
 import io.switchboard.kafka.KafkaClients;
 import io.switchboard.schemas.kafka.Topics;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,21 +29,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.MessageListener;
-import org.springframework.kafka.support.TopicPartitionOffset;
 
 /**
- * Hands each TwiML reply from {@code switchboard.replies} to the request waiting for it. Every
- * ingress instance reads every partition from the end (no consumer group), in a spring-kafka
- * listener container, and its position is fixed before it serves, so no reply to a request it
- * accepted can pass unseen. Only replies someone waits for are decoded. The container retries a
- * failed poll with the same consumer, from where it was (so replies written meanwhile still reach
- * their requests); if its consumer stops for good the process leaves readiness and reports itself
- * broken ({@link ManagedContainer}).
+ * Hands each TwiML reply from {@code switchboard.replies} to the request waiting for it. The ingress
+ * instances share the topic's partitions in a consumer group, and each request names one of its
+ * instance's partitions in the webhook ({@link #replyPartition()}): the call-handler writes the
+ * reply there, so each reply is read by the one instance waiting for it. A partition's position is
+ * fixed at its end when it is assigned, before any request names it, so no reply to a request can
+ * pass unseen. Only replies someone waits for are decoded. The container retries a failed poll with
+ * the same consumer, from where it was; if its consumer stops for good the process leaves readiness
+ * and reports itself broken ({@link ManagedContainer}). An instance without a partition (more
+ * instances than partitions) is not ready.
+ *
+ * <p>When a partition moves to another instance (a rebalance), a request still waiting on it misses
+ * its reply and gets the holding answer; its deferral goes to the same partition as the reply, so
+ * the deferral join still applies the answer to the live call.
  */
 public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, ApplicationEventPublisherAware,
-    MessageListener<String, byte[]>, ConsumerSeekAware {
+    MessageListener<String, byte[]>, ConsumerAwareRebalanceListener {
 
   private static final Logger log = LoggerFactory.getLogger(ReplyWaiter.class);
   /** Twilio refuses inline TwiML longer than this in a call update. */
@@ -61,12 +73,29 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
       });
   private final CountDownLatch positioned = new CountDownLatch(1);
   private final ManagedContainer container;
+  /** The partitions this instance reads, positioned: the ones its requests name. */
+  private volatile int[] owned = new int[0];
+  private final AtomicInteger next = new AtomicInteger();
+  /** Replies read by this instance, waited for or not: with replies routed, about its own requests' count. */
+  private final Counter read;
 
-  public ReplyWaiter(KafkaClients clients) {
+  public ReplyWaiter(KafkaClients clients, String groupId) {
     this.clients = clients;
     this.replies = Topics.REPLIES.valueSerde(clients.registry()).deserializer();
-    this.container = new ManagedContainer("reply-waiter", clients.allPartitionsContainer(Topics.REPLIES.name(),
-        "ingress-replies", TopicPartitionOffset.SeekPosition.END, this));
+    this.container = new ManagedContainer("reply-waiter", clients.groupContainer(Topics.REPLIES.name(), groupId,
+        "ingress-replies", this, this));
+    this.read = Counter.builder("switchboard.replies.read")
+        .description("replies this ingress instance read from switchboard.replies")
+        .register(clients.meters().orElseGet(SimpleMeterRegistry::new));
+  }
+
+  /** A partition of {@code switchboard.replies} this instance reads, for a request's reply; empty when it has none. */
+  public Optional<Integer> replyPartition() {
+    int[] partitions = owned;
+    if (partitions.length == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(partitions[Math.floorMod(next.getAndIncrement(), partitions.length)]);
   }
 
   @Override
@@ -145,14 +174,42 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
     waiting.remove(eventId);
   }
 
-  /** The positions are fixed (the consumer has looked up the ends): from now on no reply passes unseen. */
+  /**
+   * New partitions are positioned at their end here, on the consumer's thread and before any request
+   * can name them: every reply written to them afterwards is read.
+   */
   @Override
-  public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-    positioned.countDown();
+  public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    if (!partitions.isEmpty()) {
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+    }
+    Set<Integer> now = new TreeSet<>(consumer.assignment().stream().map(TopicPartition::partition).toList());
+    owned = now.stream().mapToInt(Integer::intValue).toArray();
+    log.info("Reading replies from partitions {} of {}", now, Topics.REPLIES.name());
+    if (!now.isEmpty()) {
+      positioned.countDown();
+    }
+  }
+
+  @Override
+  public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    drop(partitions);
+  }
+
+  @Override
+  public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    drop(partitions);
+  }
+
+  private void drop(Collection<TopicPartition> partitions) {
+    Set<Integer> gone = new TreeSet<>(partitions.stream().map(TopicPartition::partition).toList());
+    owned = java.util.Arrays.stream(owned).filter(p -> !gone.contains(p)).toArray();
   }
 
   @Override
   public void onMessage(ConsumerRecord<String, byte[]> record) {
+    read.increment();
     CompletableFuture<TwimlReply> future = record.key() == null ? null : waiting.remove(record.key());
     if (record.value() != null && record.value().length > TWIML_UPDATE_LIMIT) {
       keepLong(record.key(), record.value());
@@ -175,6 +232,10 @@ public final class ReplyWaiter implements AutoCloseable, ReadinessCheck, Applica
   public Optional<String> problem() {
     if (positioned.getCount() > 0) {
       return Optional.of("positioning on " + Topics.REPLIES.name());
+    }
+    if (owned.length == 0) {
+      return Optional.of("no partition of " + Topics.REPLIES.name() + " to read replies from (more ingress instances"
+          + " than partitions?)");
     }
     return container.problem();
   }
