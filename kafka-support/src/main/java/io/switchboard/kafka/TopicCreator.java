@@ -2,6 +2,7 @@ package io.switchboard.kafka;
 
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.kafka.Topic;
+import io.switchboard.schemas.kafka.TopicPolicy;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -21,10 +22,11 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Creates every topic of {@link Topics#ALL} with its partitions and cleanup policy, and checks that
- * topics which already exist have the partition count the design needs (a co-partitioned join
- * silently mis-routes when counts differ). Run once after the brokers are up; running it again is
- * harmless.
+ * Creates every topic of {@link Topics#ALL} with its cleanup policy and one partition count for all
+ * (they are joined and routed to each other partition by partition: a co-partitioned join silently
+ * mis-routes when counts differ). The count is chosen when a cluster is new ({@link
+ * TopicPolicy#COPARTITIONED} unless told otherwise); once topics exist, theirs is kept and a topic
+ * added later gets the same. Run once after the brokers are up; running it again is harmless.
  */
 public final class TopicCreator {
 
@@ -38,23 +40,48 @@ public final class TopicCreator {
 
   /** @param adminProperties the admin client's settings: the brokers and, on a secured cluster, SASL or TLS */
   public static void createAll(Properties adminProperties, short replicationFactor) {
+    createAll(adminProperties, replicationFactor, 0);
+  }
+
+  /**
+   * @param partitions the partition count of a new cluster's topics; 0 for the default, or whatever the
+   *     existing topics have
+   * @throws IllegalStateException when existing topics differ in count, or from a count asked for
+   */
+  public static void createAll(Properties adminProperties, short replicationFactor, int partitions) {
     String bootstrapServers = adminProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     try (Admin admin = Admin.create(adminProperties)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<String> ours = Topics.ALL.stream().map(Topic::name).filter(existing::contains).toList();
+      Map<String, Integer> counts = new java.util.TreeMap<>();
+      if (!ours.isEmpty()) {
+        admin.describeTopics(ours).allTopicNames().get(30, TimeUnit.SECONDS)
+            .forEach((name, description) -> counts.put(name, description.partitions().size()));
+      }
+      Set<Integer> distinct = new java.util.TreeSet<>(counts.values());
+      if (distinct.size() > 1) {
+        throw new IllegalStateException("Switchboard's topics differ in partition count " + counts
+            + "; co-partitioned joins would mis-route. Grow them all to one count (docs/operations.md)");
+      }
+      int count = distinct.isEmpty() ? (partitions > 0 ? partitions : TopicPolicy.COPARTITIONED)
+          : distinct.iterator().next();
+      if (partitions > 0 && partitions != count) {
+        throw new IllegalStateException("Switchboard's topics have " + count + " partitions, not " + partitions
+            + "; a running cluster's partitions are grown as docs/operations.md says, not here");
+      }
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?, ?> topic : Topics.ALL) {
         if (!existing.contains(topic.name())) {
-          missing.add(new NewTopic(topic.name(), topic.policy().partitions(), replicationFactor)
-              .configs(topic.policy().topicConfigs()));
+          missing.add(new NewTopic(topic.name(), count, replicationFactor).configs(topic.policy().topicConfigs()));
         }
       }
       admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
       Map<String, TopicDescription> described = describeOnceKnown(admin);
       for (Topic<?, ?> topic : Topics.ALL) {
         int actual = described.get(topic.name()).partitions().size();
-        if (actual != topic.policy().partitions()) {
+        if (actual != count) {
           throw new IllegalStateException("Topic " + topic.name() + " has " + actual + " partitions, expected "
-              + topic.policy().partitions() + "; co-partitioned joins would mis-route");
+              + count + "; co-partitioned joins would mis-route");
         }
       }
     } catch (ExecutionException | TimeoutException e) {
@@ -86,13 +113,24 @@ public final class TopicCreator {
   }
 
   /**
-   * Usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR [CLIENT_PROPERTIES_FILE]], the file
-   * holding the admin client's security settings on a secured cluster (as Kafka's own
-   * {@code --command-config}).
+   * Usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR [CLIENT_PROPERTIES_FILE]] [--partitions=N],
+   * the file holding the admin client's security settings on a secured cluster (as Kafka's own
+   * {@code --command-config}); N the partition count of a new cluster's topics (default 6).
    */
-  public static void main(String[] args) throws IOException {
-    if (args.length < 1) {
-      System.err.println("usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR [CLIENT_PROPERTIES_FILE]]");
+  public static void main(String[] arguments) throws IOException {
+    int partitions = 0;
+    List<String> positional = new ArrayList<>();
+    for (String argument : arguments) {
+      if (argument.startsWith("--partitions=")) {
+        partitions = Integer.parseInt(argument.substring("--partitions=".length()));
+      } else {
+        positional.add(argument);
+      }
+    }
+    String[] args = positional.toArray(String[]::new);
+    if (args.length < 1 || partitions < 0) {
+      System.err.println("usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR [CLIENT_PROPERTIES_FILE]] "
+          + "[--partitions=N]");
       System.exit(2);
     }
     short replication = args.length > 1 ? Short.parseShort(args[1]) : 3;
@@ -103,7 +141,7 @@ public final class TopicCreator {
       }
     }
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-    createAll(props, replication);
+    createAll(props, replication, partitions);
     System.out.println("Switchboard topics ready on " + args[0]);
   }
 }

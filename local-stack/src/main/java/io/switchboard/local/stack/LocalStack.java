@@ -37,6 +37,8 @@ public final class LocalStack implements AutoCloseable {
   private KafkaCluster cluster;
   private ApicurioRegistry registry;
   private String registryUrl;
+  /** The partition count of the topics it creates; 0 for the default. */
+  private int partitions;
   private RegistryAuth registryAuth = RegistryAuth.NONE;
   private MongoStandIn mongo;
   private TwilioStandIn twilio;
@@ -63,9 +65,15 @@ public final class LocalStack implements AutoCloseable {
    * paying for another registry.
    */
   public static LocalStack startWithRegistry(String registryUrl) {
+    return startWithRegistry(registryUrl, 0);
+  }
+
+  /** The same, its topics created with {@code partitions} partitions each (0: the default). */
+  public static LocalStack startWithRegistry(String registryUrl, int partitions) {
     LocalStack stack = new LocalStack(newWorkDir());
     try {
       stack.registryUrl = registryUrl;
+      stack.partitions = partitions;
       stack.startKafkaMongoTwilio();
       return stack;
     } catch (RuntimeException e) {
@@ -99,9 +107,15 @@ public final class LocalStack implements AutoCloseable {
    * (replication factor 3, {@code min.insync.replicas=2}), for tests that kill brokers.
    */
   public static LocalStack startClustered(String registryUrl, int nodes) {
+    return startClustered(registryUrl, nodes, 0);
+  }
+
+  /** The same, its topics created with {@code partitions} partitions each (0: the default). */
+  public static LocalStack startClustered(String registryUrl, int nodes, int partitions) {
     LocalStack stack = new LocalStack(newWorkDir());
     try {
       stack.registryUrl = registryUrl;
+      stack.partitions = partitions;
       stack.cluster = stack.track(new KafkaCluster(stack.workDir.resolve("kafka"), nodes).start(Duration.ofSeconds(90)));
       stack.kafka = stack.cluster;
       stack.startTopicsMongoTwilio((short) 3);
@@ -141,7 +155,7 @@ public final class LocalStack implements AutoCloseable {
     Properties admin = new Properties();
     admin.putAll(kafka.clientProperties());
     admin.put("bootstrap.servers", kafka.bootstrapServers());
-    TopicCreator.createAll(admin, replicationFactor);
+    TopicCreator.createAll(admin, replicationFactor, partitions);
     mongo = track(new MongoStandIn().start());
     twilio = track(new TwilioStandIn().start());
   }
