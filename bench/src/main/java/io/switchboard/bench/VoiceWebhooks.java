@@ -42,6 +42,9 @@ public final class VoiceWebhooks {
   private final SplittableRandom random;
   private final Set<String> answered = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+  /** Where calls are sent: the public URL, or ingress instances behind it, in turn, as a load balancer does. */
+  private volatile List<String> targets;
+  private final java.util.concurrent.atomic.AtomicLong turn = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param url the public URL of the voice webhook: Twilio signs this exact URL
@@ -50,6 +53,7 @@ public final class VoiceWebhooks {
   public VoiceWebhooks(Fleet fleet, String url, LoadClient http, long seed) {
     this.fleet = fleet;
     this.url = url;
+    this.targets = List.of(url);
     this.template = incomingCallFields();
     this.http = http;
     this.random = new SplittableRandom(seed);
@@ -61,10 +65,21 @@ public final class VoiceWebhooks {
     return call(nextNumber(), callSid(sequence));
   }
 
+  /**
+   * Sends calls to these instance URLs in turn (each the voice webhook's path on one ingress
+   * instance), still signed over the public URL; an instance left out gets no new calls, as a load
+   * balancer leaves out an instance that is not ready.
+   */
+  public void spreadOver(List<String> instanceUrls) {
+    this.targets = List.copyOf(instanceUrls);
+  }
+
   /** Calls the given number of the fleet and judges the answer. */
   public CompletableFuture<Outcome> call(int numberIndex, String callSid) {
     int company = fleet.companyOfNumber(numberIndex);
-    return post(url, numberIndex, callSid)
+    List<String> now = targets;
+    String target = now.get((int) Math.floorMod(turn.getAndIncrement(), (long) now.size()));
+    return post(target, url, numberIndex, callSid)
         .thenApply(response -> judge(response, company, callSid))
         .exceptionally(error -> {
           note("no answer for " + callSid + ": " + (error.getCause() != null ? error.getCause() : error));
@@ -74,10 +89,15 @@ public final class VoiceWebhooks {
 
   /** Posts the incoming-call webhook for a number of the fleet to {@code target}, signed for that URL. */
   public CompletableFuture<LoadClient.Answer> post(String target, int numberIndex, String callSid) {
+    return post(target, target, numberIndex, callSid);
+  }
+
+  /** The same, sent to {@code target} and signed over {@code signedUrl} (the public URL before a load balancer). */
+  public CompletableFuture<LoadClient.Answer> post(String target, String signedUrl, int numberIndex, String callSid) {
     int company = fleet.companyOfNumber(numberIndex);
     Map<String, List<String>> form = form(fleet.accountSid(company), callSid, fleet.number(numberIndex));
     return http.postForm(target, Map.of(
-        "X-Twilio-Signature", TwilioSigner.sign(fleet.authToken(company), target, form),
+        "X-Twilio-Signature", TwilioSigner.sign(fleet.authToken(company), signedUrl, form),
         "I-Twilio-Idempotency-Token", callSid), encode(form));
   }
 

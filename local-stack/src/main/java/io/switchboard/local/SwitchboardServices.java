@@ -27,6 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class SwitchboardServices implements AutoCloseable {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SwitchboardServices.class);
+
   /** Database holding the companies collection in the local stack. */
   public static final String DATABASE = "switchboard";
 
@@ -194,6 +196,8 @@ public final class SwitchboardServices implements AutoCloseable {
       return -1;
     }
     Instance instance = new Instance(name, builder, new HashMap<>(common));
+    // A lasting name per instance, as a StatefulSet's pod has: restarts hand Streams tasks over at once.
+    instance.settings.put("switchboard.instance-id", name + "-" + instances(name));
     for (int attempt = 1; ; attempt++) {
       int port = FreePorts.next();
       instance.settings.putAll(own.apply(port));
@@ -237,10 +241,14 @@ public final class SwitchboardServices implements AutoCloseable {
   public void restart(String process, int index) {
     Instance instance = instances.stream().filter(i -> i.process.equals(process)).skip(index).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no instance " + index + " of " + process));
+    long began = System.nanoTime();
     instance.context.close();
+    long stopped = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
         launch(instance);
+        log.info("Restarted {} #{}: stopped in {} ms, started in {} ms", process, index,
+            (stopped - began) / 1_000_000, (System.nanoTime() - stopped) / 1_000_000);
         return;
       } catch (RuntimeException e) {
         if (attempt >= PORT_ATTEMPTS || !portTaken(e)) {

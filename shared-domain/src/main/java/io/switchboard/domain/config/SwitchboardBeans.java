@@ -34,7 +34,7 @@ public class SwitchboardBeans {
   public KafkaClients kafkaClients(SwitchboardProperties props, ObjectProvider<MeterRegistry> meters) {
     return new KafkaClients(props.kafkaBootstrapServers(),
         new SchemaRegistryClient(props.schemaRegistryUrl(), props.schemaRegistry().auth()),
-        props.kafka().properties(), meters.getIfAvailable());
+        props.kafka().properties(), meters.getIfAvailable()).withInstanceId(props.instanceId());
   }
 
   @Bean(destroyMethod = "close")

@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param kafka {@code switchboard.kafka.properties.*}: Kafka client settings given to every
  *     producer, consumer, admin client and Streams app (SASL, TLS, ...)
  * @param schemaRegistry {@code switchboard.schema-registry.*}: how to authenticate to the registry
+ * @param instanceId {@code switchboard.instance-id}: a name for this instance that stays the same across its
+ *     restarts (a StatefulSet pod's name, a host name); when set, the process's Kafka Streams apps are
+ *     static members of their groups, so a restart hands their tasks over at once instead of after
+ *     the group's session timeout
  */
 @Validated
 @ConfigurationProperties("switchboard")
@@ -32,7 +36,8 @@ public record SwitchboardProperties(
     String defaultPhoneRegion,
     String twilioApiBaseUrl,
     Kafka kafka,
-    Registry schemaRegistry) {
+    Registry schemaRegistry,
+    String instanceId) {
 
   public SwitchboardProperties {
     defaultPhoneRegion = defaultPhoneRegion == null || defaultPhoneRegion.isBlank() ? "US" : defaultPhoneRegion;
