@@ -106,6 +106,8 @@ public final class TopicReplica<V> implements AutoCloseable, ReadinessCheck, App
     if (endAtStart.isEmpty()) {
       try (var metadata = new KafkaConsumer<>(clients.consumerProperties(null, "replica-" + topic.name() + "-ends"),
           new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        // Assigned first: a read_committed consumer warns about every partition it is asked of otherwise.
+        metadata.assign(assignments.keySet());
         endAtStart.putAll(metadata.endOffsets(assignments.keySet()));
       }
     }

@@ -43,6 +43,10 @@ public final class SwitchboardLocal implements Callable<Integer> {
       + "needs the demo company's real credentials in TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
   boolean twilioLive;
 
+  @Option(names = "--cluster", description = "Cluster mode: three Kafka brokers (replication 3) and two instances of "
+      + "every process, the ingress instances behind one public URL")
+  boolean cluster;
+
   @Option(names = "--apicurio-home", description = "Unpacked Apicurio Registry distribution (default: local-stack/target/apicurio)")
   Path apicurioHome;
 
@@ -58,7 +62,8 @@ public final class SwitchboardLocal implements Callable<Integer> {
       System.err.println("--twilio-live needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN in the environment");
       return 2;
     }
-    LocalStack stack = LocalStack.start(apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome());
+    Path home = apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome();
+    LocalStack stack = cluster ? LocalStack.startClusteredWithRegistry(home, 3) : LocalStack.start(home);
     SwitchboardServices services = null;
     CountDownLatch stopped = new CountDownLatch(1);
     try {
@@ -69,7 +74,7 @@ public final class SwitchboardLocal implements Callable<Integer> {
       } else {
         stack.twilio().register(demo.accountSid(), demo.authToken(), TwilioStandIn.Behaviour.OK);
       }
-      services = SwitchboardServices.start(stack, publicBaseUrl, overrides);
+      services = SwitchboardServices.start(stack, publicBaseUrl, overrides, java.util.Set.of(), cluster ? 2 : 1);
       demo.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
       awaitRoutes(stack.kafkaClients(), Set.of(demo.numbers().get(0), demo.numbers().get(1), "+15551234567"));
       writeEndpoints(stack, services);
@@ -155,8 +160,8 @@ public final class SwitchboardLocal implements Callable<Integer> {
     out.println("  as the demo company's user (" + demo.companyId() + ", valid 12 h): "
         + services.tokens().companyToken(demo.companyId(), java.time.Duration.ofHours(12)));
     out.println("Health and metrics of each process (/actuator/health/readiness, /actuator/prometheus):");
-    services.processUrls().forEach((process, base) -> out.printf("  %-24s %s/actuator/health/readiness%n",
-        process, base));
+    services.processUrls().keySet().forEach(process -> services.urls(process).forEach(base ->
+        out.printf("  %-24s %s/actuator/health/readiness%n", process, base)));
     out.println("Webhook URLs to give Twilio for its numbers:");
     out.println("  Voice  " + services.publicBaseUrl() + "/api/twilio/voice");
     out.println("  SMS    " + services.publicBaseUrl() + "/api/twilio/sms");

@@ -123,11 +123,30 @@ public final class KafkaCluster implements AutoCloseable, KafkaEndpoint {
     }
   }
 
+  /** Whether the class path is one Spring Boot executable jar (classes under BOOT-INF/). */
+  private static boolean isExecutableJar(String classPath) {
+    if (!classPath.endsWith(".jar") || classPath.contains(java.io.File.pathSeparator)) {
+      return false;
+    }
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(classPath)) {
+      return jar.getEntry("BOOT-INF/classes/") != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private void launch(int node) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    String classPath = System.getProperty("java.class.path");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "kafka.Kafka",
-        nodeDir(node).resolve("server.properties").toString()));
+        "-XX:TieredStopAtLevel=1", "-cp", classPath));
+    if (isExecutableJar(classPath)) {
+      // Run from ./switchboard run's executable jar: its nested jars are loaded by Spring Boot's launcher.
+      command.addAll(List.of("-Dloader.main=kafka.Kafka", "org.springframework.boot.loader.launch.PropertiesLauncher"));
+    } else {
+      command.add("kafka.Kafka");
+    }
+    command.add(nodeDir(node).resolve("server.properties").toString());
     try {
       processes[node - 1] = new ProcessBuilder(command)
           .redirectErrorStream(true)

@@ -39,6 +39,8 @@ public final class LocalStack implements AutoCloseable {
   private String registryUrl;
   /** The partition count of the topics it creates; 0 for the default. */
   private int partitions;
+  /** Brokers of a cluster started with the registry; 0 for one broker in this JVM. */
+  private int clusterNodes;
   private RegistryAuth registryAuth = RegistryAuth.NONE;
   private MongoStandIn mongo;
   private TwilioStandIn twilio;
@@ -160,6 +162,22 @@ public final class LocalStack implements AutoCloseable {
     twilio = track(new TwilioStandIn().start());
   }
 
+  /**
+   * Cluster mode: its own registry, and {@code nodes} Kafka brokers (each its own JVM) with
+   * replication factor 3 and {@code min.insync.replicas=2}.
+   */
+  public static LocalStack startClusteredWithRegistry(Path apicurioHome, int nodes) {
+    LocalStack stack = new LocalStack(newWorkDir());
+    try {
+      stack.clusterNodes = nodes;
+      stack.startAll(apicurioHome);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
   private void startAll(Path apicurioHome) {
     long began = System.nanoTime();
     registry = track(new ApicurioRegistry(apicurioHome, workDir));
@@ -169,7 +187,13 @@ public final class LocalStack implements AutoCloseable {
         e instanceof RuntimeException r ? r : new IllegalStateException(e));
     registryStarter.start();
 
-    startKafkaMongoTwilio();
+    if (clusterNodes > 0) {
+      cluster = track(new KafkaCluster(workDir.resolve("kafka"), clusterNodes).start(Duration.ofSeconds(90)));
+      kafka = cluster;
+      startTopicsMongoTwilio((short) Math.min(3, clusterNodes));
+    } else {
+      startKafkaMongoTwilio();
+    }
 
     try {
       registryStarter.join();
