@@ -119,10 +119,13 @@ public final class TopicCreator {
    */
   public static void main(String[] arguments) throws IOException {
     int partitions = 0;
+    int growTo = 0;
     List<String> positional = new ArrayList<>();
     for (String argument : arguments) {
       if (argument.startsWith("--partitions=")) {
         partitions = Integer.parseInt(argument.substring("--partitions=".length()));
+      } else if (argument.startsWith("--grow-to=")) {
+        growTo = Integer.parseInt(argument.substring("--grow-to=".length()));
       } else {
         positional.add(argument);
       }
@@ -130,7 +133,7 @@ public final class TopicCreator {
     String[] args = positional.toArray(String[]::new);
     if (args.length < 1 || partitions < 0) {
       System.err.println("usage: TopicCreator BOOTSTRAP_SERVERS [REPLICATION_FACTOR [CLIENT_PROPERTIES_FILE]] "
-          + "[--partitions=N]");
+          + "[--partitions=N | --grow-to=N]");
       System.exit(2);
     }
     short replication = args.length > 1 ? Short.parseShort(args[1]) : 3;
@@ -141,6 +144,14 @@ public final class TopicCreator {
       }
     }
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+    if (growTo > 0) {
+      PartitionGrowth.Report report = PartitionGrowth.grow(props, replication, growTo,
+          List.of("tenant-resolver-stream", "call-handler"));
+      System.out.println("Switchboard topics grown from " + report.from() + " to " + report.to() + " partitions on "
+          + args[0] + "; kept " + report.keptRecords() + "; clear the mirror's resume position "
+          + "(switchboard_mirror_state) and the Streams state folders before starting the processes");
+      return;
+    }
     createAll(props, replication, partitions);
     System.out.println("Switchboard topics ready on " + args[0]);
   }

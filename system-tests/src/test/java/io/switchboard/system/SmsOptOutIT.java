@@ -80,7 +80,7 @@ class SmsOptOutIT {
         .contains("<Message>Thanks, we got your message</Message>");
   }
 
-  private static String text(SwitchboardServices services, String account, String token, String from, String to,
+  static String text(SwitchboardServices services, String account, String token, String from, String to,
       String body) throws Exception {
     Map<String, List<String>> form = new LinkedHashMap<>();
     form.put("AccountSid", List.of(account));
@@ -95,7 +95,7 @@ class SmsOptOutIT {
     return response.body();
   }
 
-  private static HttpResponse<String> sms(SwitchboardServices services, String company, String to, String key)
+  static HttpResponse<String> sms(SwitchboardServices services, String company, String to, String key)
       throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(services.adminUrl() + "/api/companies/"
             + company + "/sms")).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("to", to,
