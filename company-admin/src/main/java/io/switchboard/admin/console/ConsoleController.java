@@ -219,14 +219,10 @@ public class ConsoleController {
     if (answer.getStatusCode().is2xxSuccessful()) {
       return "redirect:/console/companies/" + path(companyId) + "/control-center?since=" + System.currentTimeMillis();
     }
-    common(model, jwt, companyId, "control-center");
     Map<String, Object> shown = new LinkedHashMap<>(view);
     shown.put("callRoutingMode", form.get("callRoutingMode"));
     shown.put("forwardNumber", form.get("forwardNumber"));
-    model.addAttribute("company", shown);
-    model.addAttribute("modes", MODES);
-    Problems.of(answer).addTo(model);
-    return "console/control-center";
+    return controlCenterRefused(model, jwt, companyId, shown, answer);
   }
 
   @PostMapping("/console/companies/{companyId}/numbers")
@@ -240,12 +236,8 @@ public class ConsoleController {
     if (answer.getStatusCode().is2xxSuccessful()) {
       return "redirect:/console/companies/" + path(companyId) + "/control-center?since=" + System.currentTimeMillis();
     }
-    common(model, jwt, companyId, "control-center");
-    model.addAttribute("company", view(jwt, companyId));
-    model.addAttribute("modes", MODES);
     model.addAttribute("newNumber", phoneNumber);
-    Problems.of(answer).addTo(model);
-    return "console/control-center";
+    return controlCenterRefused(model, jwt, companyId, view(jwt, companyId), answer);
   }
 
   @PostMapping("/console/companies/{companyId}/numbers/change")
@@ -266,8 +258,14 @@ public class ConsoleController {
     if (answer.getStatusCode().is2xxSuccessful()) {
       return "redirect:/console/companies/" + path(companyId) + "/control-center?since=" + System.currentTimeMillis();
     }
+    return controlCenterRefused(model, jwt, companyId, view(jwt, companyId), answer);
+  }
+
+  /** The Control Center again, with what the company API refused next to the fields. */
+  private String controlCenterRefused(Model model, Jwt jwt, String companyId, Map<String, Object> company,
+      ResponseEntity<?> answer) {
     common(model, jwt, companyId, "control-center");
-    model.addAttribute("company", view(jwt, companyId));
+    model.addAttribute("company", company);
     model.addAttribute("modes", MODES);
     Problems.of(answer).addTo(model);
     return "console/control-center";
