@@ -9,6 +9,7 @@ import io.switchboard.admin.console.RecentByCompany;
 import io.switchboard.admin.console.ResolverClient;
 import io.switchboard.admin.http.TwilioConfigDocuments;
 import io.switchboard.kafka.DeadLetters;
+import io.switchboard.kafka.ManagedContainer;
 import io.switchboard.schemas.events.CallEvent;
 import io.switchboard.schemas.tenants.HealthAlert;
 import io.switchboard.schemas.tenants.PhoneRoute;
@@ -130,6 +131,16 @@ public class CompanyAdminApplication {
   @Bean
   RecentByCompany<HealthAlert> consoleAlerts(KafkaClients clients) {
     return new RecentByCompany<>(clients, Topics.ALERTS, HealthAlert::getCompanyId, 20, 10_000, Duration.ofDays(7));
+  }
+
+  @Bean
+  ManagedContainer consoleCallsLifecycle(RecentByCompany<CallEvent> consoleCalls) {
+    return consoleCalls.container();
+  }
+
+  @Bean
+  ManagedContainer consoleAlertsLifecycle(RecentByCompany<HealthAlert> consoleAlerts) {
+    return consoleAlerts.container();
   }
 
   @Bean

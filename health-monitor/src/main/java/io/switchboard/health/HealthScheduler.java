@@ -147,11 +147,6 @@ public final class HealthScheduler implements AutoCloseable {
     }
   }
 
-  /** Companies this instance checks now. */
-  public int scheduled() {
-    return schedules.size();
-  }
-
   public Optional<CompanyConfig> company(String companyId) {
     return Optional.ofNullable(companies.get(companyId));
   }

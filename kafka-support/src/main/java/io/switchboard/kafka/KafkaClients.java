@@ -290,12 +290,12 @@ public final class KafkaClients implements AutoCloseable {
    * the position is chosen on assignment rather than resumed.
    */
   public KafkaMessageListenerContainer<String, byte[]> groupContainer(String topic, String groupId, String clientId,
-      Object listener, Object rebalanceListener) {
+      Object listener, org.apache.kafka.clients.consumer.ConsumerRebalanceListener rebalanceListener) {
     ContainerProperties properties = new ContainerProperties(topic);
     properties.setGroupId(groupId);
     properties.setMessageListener(listener);
     if (rebalanceListener != null) {
-      properties.setConsumerRebalanceListener((org.apache.kafka.clients.consumer.ConsumerRebalanceListener) rebalanceListener);
+      properties.setConsumerRebalanceListener(rebalanceListener);
     }
     properties.setAckMode(ContainerProperties.AckMode.MANUAL);
     properties.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);

@@ -65,12 +65,6 @@ final class OffsetTracker {
     return running == null ? 0 : running.size();
   }
 
-  synchronized Map<TopicPartition, Integer> inFlightByPartition() {
-    Map<TopicPartition, Integer> counts = new HashMap<>();
-    inProgress.forEach((partition, offsets) -> counts.put(partition, offsets.size()));
-    return counts;
-  }
-
   /** Forgets a partition this instance no longer holds: its records' completions acknowledge nothing. */
   synchronized void forget(TopicPartition partition) {
     inProgress.remove(partition);

@@ -14,7 +14,6 @@ import io.switchboard.schemas.kafka.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -368,8 +367,4 @@ public final class SideEffectWorker implements AcknowledgingMessageListener<Stri
     return lanes.size();
   }
 
-  /** Per partition, the records in progress. */
-  Map<TopicPartition, Integer> inFlightByPartition() {
-    return new HashMap<>(offsets.inFlightByPartition());
-  }
 }

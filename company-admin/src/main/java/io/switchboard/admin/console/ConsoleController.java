@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -469,10 +468,6 @@ public class ConsoleController {
 
   private static String path(String companyId) {
     return UriUtils.encodePathSegment(companyId, "UTF-8");
-  }
-
-  static String lower(Enum<?> value) {
-    return value == null ? "" : value.name().toLowerCase(Locale.ROOT).replace('_', ' ');
   }
 
 }

@@ -2,7 +2,6 @@ package io.switchboard.admin.console;
 
 import io.switchboard.kafka.KafkaClients;
 import io.switchboard.kafka.ManagedContainer;
-import io.switchboard.kafka.ReadinessCheck;
 import io.switchboard.schemas.kafka.Topic;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -12,16 +11,12 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.ApplicationEventPublisherAware;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListener;
@@ -33,12 +28,10 @@ import org.springframework.kafka.support.TopicPartitionOffset;
  * and followed. Bounded: {@code perCompany} records for each of the {@code companies} most recently
  * active companies.
  */
-public final class RecentByCompany<V> implements MessageListener<String, byte[]>, ConsumerSeekAware, SmartLifecycle,
-    ReadinessCheck, ApplicationEventPublisherAware {
+public final class RecentByCompany<V> implements MessageListener<String, byte[]>, ConsumerSeekAware {
 
   private static final Logger log = LoggerFactory.getLogger(RecentByCompany.class);
 
-  private final String name;
   private final Deserializer<V> values;
   private final Function<V, String> companyOf;
   private final int perCompany;
@@ -48,7 +41,6 @@ public final class RecentByCompany<V> implements MessageListener<String, byte[]>
 
   public RecentByCompany(KafkaClients clients, Topic<String, V> topic, Function<V, String> companyOf, int perCompany,
       int companies, Duration lookBack) {
-    this.name = "recent-" + topic.name();
     this.values = topic.valueSerde(clients.registry()).deserializer();
     this.companyOf = companyOf;
     this.perCompany = perCompany;
@@ -61,7 +53,7 @@ public final class RecentByCompany<V> implements MessageListener<String, byte[]>
     });
     KafkaMessageListenerContainer<String, byte[]> kafka = clients.allPartitionsContainer(topic.name(),
         "console-" + topic.name(), TopicPartitionOffset.SeekPosition.END, this);
-    this.container = new ManagedContainer(name, kafka);
+    this.container = new ManagedContainer("recent-" + topic.name(), kafka);
   }
 
   /** Starts from {@code lookBack} ago rather than the end. */
@@ -104,33 +96,8 @@ public final class RecentByCompany<V> implements MessageListener<String, byte[]>
     }
   }
 
-  @Override
-  public void setApplicationEventPublisher(ApplicationEventPublisher events) {
-    container.setApplicationEventPublisher(events);
-  }
-
-  @Override
-  public void start() {
-    container.start();
-  }
-
-  @Override
-  public void stop() {
-    container.stop();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return container.isRunning();
-  }
-
-  @Override
-  public String readinessName() {
-    return name;
-  }
-
-  @Override
-  public Optional<String> problem() {
-    return container.problem();
+  /** Its listener container, to run with the process (lifecycle, readiness). */
+  public ManagedContainer container() {
+    return container;
   }
 }

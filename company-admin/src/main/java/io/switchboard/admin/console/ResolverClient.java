@@ -31,10 +31,6 @@ public final class ResolverClient {
     this.baseUrl = baseUrl == null || baseUrl.isBlank() ? null : baseUrl.replaceAll("/+$", "");
   }
 
-  public boolean available() {
-    return baseUrl != null;
-  }
-
   public Answer explain(String number, String token) {
     if (baseUrl == null) {
       return new Answer(503, null, "this deployment has no resolver address (switchboard.admin.resolver-url)");
