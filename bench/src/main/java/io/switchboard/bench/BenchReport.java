@@ -1,6 +1,5 @@
 package io.switchboard.bench;
 
-import io.switchboard.bench.BenchRun.RateStep;
 import io.switchboard.bench.BenchRun.Results;
 import io.switchboard.bench.OpenLoopLoad.Outcome;
 import io.switchboard.bench.OpenLoopLoad.Result;
@@ -13,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /** The results of a run as Markdown tables, and their place in {@code docs/benchmarks.md}. */
@@ -31,67 +31,87 @@ public final class BenchReport {
         .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n\n");
     md.append("- Command: `").append(command).append("`\n");
     md.append("- Machine: ").append(Machine.describe()).append("\n");
-    md.append(String.format(Locale.ROOT, "- Fleet: %,d companies, %,d numbers; each step %d s at a constant offered "
-        + "rate, after a %d s warm-up at %d/s; before each step the machine settles (one webhook answered right "
-        + "within 100 ms); set-up (stack, fleet, processes, routing) took %.0f s, the whole run %.0f s.%n",
-        s.companies(), s.numbers(), s.step().toSeconds(), s.warmup().toSeconds(), s.warmupRate(),
-        results.setup().toMillis() / 1000.0, results.total().toMillis() / 1000.0));
-    md.append("- Every process, the broker, the registry, MongoDB, the Twilio stand-in and the load generator share "
-        + "this machine's cores.\n\n");
+    md.append(String.format(Locale.ROOT, "- Fleet: %,d companies, %,d numbers. Each design first warmed up for %d s "
+        + "at %d/s; each step then runs %d s at a constant offered rate after its own %d s warm-up at that rate and "
+        + "a settled machine (one webhook answered right within 100 ms). Set-up (stack, fleet, processes, routing) "
+        + "took %.0f s, the whole run %.0f s.%n",
+        s.companies(), s.numbers(), s.warmup().toSeconds(), s.warmupRate(), s.step().toSeconds(),
+        s.stepWarmup().toSeconds(), results.setup().toMillis() / 1000.0, results.total().toMillis() / 1000.0));
+    md.append("- Every process, the broker, the registry, MongoDB, the Twilio stand-in, both peers and the load "
+        + "generator share this machine's cores.\n\n");
 
-    md.append("### Webhook → TwiML on the inline path\n\n");
-    md.append("Open loop at a constant rate; latency from each webhook's intended send time to its answer, so a "
-        + "stalled server cannot hide its queue. \"Right\" means the called company's own TwiML for its routing "
-        + "mode; \"deferred\" means the holding answer (TwiML not back within the reply budget). The last two "
-        + "columns split the path, from the events' own timestamps: ingress receipt → resolver, and resolver → "
-        + "call-handler's TwiML; the remainder is the reply's hop back to the ingress and HTTP.\n\n");
-    md.append("| Offered /s | Sent | Right | Deferred | Errors | p50 ms | p99 ms | p99.9 ms | max ms | Sustained "
-        + "| → resolver p50 / p99 ms | → TwiML p50 / p99 ms |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|\n");
-    for (RateStep step : results.steps()) {
-      md.append(latencyRow(step.switchboard(), results.stages()));
-    }
-    for (Result result : results.search()) {
-      md.append(latencyRow(result, results.stages()));
+    md.append("### Three designs, same machine, same fleet, same traffic\n\n");
+    md.append("Open loop at a constant rate; latency from each webhook's intended send time to its answer. "
+        + "\"Right\": Switchboard and the seed design must answer the called company's own TwiML for its routing "
+        + "mode (a holding answer is not right), the composed floor its fixed answer naming the call. CPU is the "
+        + "CPU time of every thread of the run (all processes, broker, stand-ins, generator, GC and JIT, and the "
+        + "registry's own JVM) over the webhooks sent; Kafka records and bytes are what the broker appended to "
+        + "all topics over the webhooks sent.\n\n");
+    md.append("| Offered /s | Design | Sent | Right | Errors | p50 ms | p99 ms | p99.9 ms | max ms | Sustained "
+        + "| CPU ms / webhook | Kafka records / webhook | Kafka bytes / webhook |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|\n");
+    for (BenchRun.Step step : results.steps()) {
+      md.append(designRow(step));
     }
     md.append("\n");
-    md.append(results.maxSustained() == null
-        ? "**Maximum sustained throughput:** no rate tried held p99 under 250 ms with every answer right.\n\n"
-        : String.format(Locale.ROOT, "**Maximum sustained throughput:** %,d webhooks/s (highest rate tried with p99 "
-            + "under %.0f ms and every answer right).%n%n", results.maxSustained(), BenchRun.SUSTAINED_P99_MILLIS));
 
-    if (results.steps().stream().anyMatch(st -> st.kafkaThreeHops() != null)) {
-      md.append("### The floor, measured in the same run\n\n");
-      md.append(String.format(Locale.ROOT, "A trivial endpoint on the same HTTP stack (Spring MVC on Tomcat, same "
-          + "JVM, same signed form, fixed TwiML), and bare Kafka produce→consume hops on the same broker with "
-          + "Switchboard's producer and consumer settings (idempotent, acks=all, linger.ms=0, read_committed), "
-          + "%d-byte records (a serialized webhook event), chained through three topics as a webhook's inline "
-          + "path is (ingress → resolver → call-handler → ingress). Same open-loop generator, same rates.%n%n",
-          results.webhookEventBytes()));
-      md.append("| Offered /s | HTTP p50 / p99 ms | 1 hop p50 / p99 ms | 3 hops p50 / p99 ms | Switchboard p99 ms "
-          + "| ÷ 3 hops p99 | ÷ (HTTP + 3 hops) p99 |\n");
-      md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
-      for (RateStep step : results.steps()) {
-        if (step.kafkaThreeHops() == null) {
-          continue;
-        }
-        double sb = step.switchboard().p(99);
-        double hops = step.kafkaThreeHops().p(99);
-        double http = step.trivialHttp().p(99);
-        Histogram one = step.kafkaOneHopMicros();
-        md.append(String.format(Locale.ROOT, "| %,d | %.1f / %.1f | %.1f / %.1f | %.1f / %.1f | %.1f | %.1f× | %.1f× |%n",
-            step.rate(), step.trivialHttp().p(50), http, one.getValueAtPercentile(50) / 1000.0,
-            one.getValueAtPercentile(99) / 1000.0, step.kafkaThreeHops().p(50), hops, sb, sb / hops, sb / (http + hops)));
+    if (!results.searches().isEmpty()) {
+      md.append("### Maximum sustained rate\n\n");
+      md.append(String.format(Locale.ROOT, "p99 under %.0f ms and every answer right. Each search starts from the "
+          + "fixed rates above, goes up by half again while a rate holds, then halves twice between the last rate "
+          + "that held and the first that did not; every rate it tries gets its own warm-up. The figure is the "
+          + "median of %d searches.%n%n", BenchRun.SUSTAINED_P99_MILLIS, s.repeats()));
+      md.append("| Design | Median /s | Min /s | Max /s | Each search /s | Rates tried (sustained?) |\n");
+      md.append("|---|---:|---:|---:|---|---|\n");
+      for (BenchRun.Search search : results.searches()) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %s |%n", search.design().label,
+            search.median() == null ? "none" : String.format(Locale.ROOT, "%,d", search.median()), search.min(),
+            search.max(), search.maxima().stream().map(m -> m == null ? "none" : String.format(Locale.ROOT, "%,d", m))
+                .collect(Collectors.joining(", ")),
+            search.steps().stream().map(st -> String.format(Locale.ROOT, "%,d (%s, p99 %.0f ms)", st.rate(),
+                BenchRun.sustained(st.result()) ? "yes" : "no", st.result().p(99)))
+                .collect(Collectors.joining(", "))));
       }
       md.append("\n");
-      List<String> floorErrors = results.steps().stream()
-          .filter(st -> st.kafkaThreeHops() != null && (!st.kafkaThreeHops().clean() || !st.trivialHttp().clean()))
-          .map(st -> st.rate() + "/s: HTTP " + st.trivialHttp().outcomes() + ", Kafka " + st.kafkaThreeHops().outcomes())
-          .toList();
-      if (!floorErrors.isEmpty()) {
-        md.append("Baseline operations that did not complete: ").append(floorErrors).append("\n\n");
+      md.append(targets(results));
+    }
+
+    md.append(cpuByProcess(results));
+    md.append(recordsByTopic(results));
+
+    if (!results.stalls().isEmpty()) {
+      md.append("### MongoDB stops answering\n\n");
+      md.append(String.format(Locale.ROOT, "Steady load at %d/s for %d s; after 5 s MongoDB stops answering for "
+          + "%d s (a proxy in front of it stops passing bytes on, connections stay open), then answers again. "
+          + "Switchboard's mirror and company API and the seed design reach MongoDB through that proxy.%n%n",
+          s.stallRate(), s.stall().toSeconds() + 10, s.stall().toSeconds()));
+      md.append("| Design | Sent | Right | Not right, due during the stall | p99 before ms | p50 during ms "
+          + "| p99 during ms | max during ms |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (BenchRun.StallStep stall : results.stalls()) {
+        Histogram during = stall.duringMicros();
+        md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f |%n",
+            stall.design().label, stall.result().sent(), stall.result().count(Outcome.OK), stall.duringWrong(),
+            stall.beforeMicros().getValueAtPercentile(99) / 1000.0, during.getValueAtPercentile(50) / 1000.0,
+            during.getValueAtPercentile(99) / 1000.0, during.getMaxValue() / 1000.0));
+      }
+      md.append("\n");
+    }
+
+    md.append("### Switchboard's stages\n\n");
+    md.append("From the events' own timestamps: ingress receipt → resolver, and resolver → call-handler's TwiML; "
+        + "the remainder of a webhook's latency is the reply's hop back to the ingress and HTTP.\n\n");
+    md.append("| Offered /s | → resolver p50 / p99 ms | → TwiML p50 / p99 ms |\n|---:|---:|---:|\n");
+    for (BenchRun.Step step : results.steps()) {
+      if (step.design() == BenchRun.Design.SWITCHBOARD) {
+        StageBreakdown.Stages stages = results.stages().between(step.result().startedAtMillis(),
+            step.result().endedAtMillis());
+        md.append(String.format(Locale.ROOT, "| %,d | %d / %d | %d / %d |%n", step.rate(),
+            stages.toResolver().getValueAtPercentile(50), stages.toResolver().getValueAtPercentile(99),
+            stages.toTwiml().getValueAtPercentile(50), stages.toTwiml().getValueAtPercentile(99)));
       }
     }
+    md.append("\n");
 
     LossCheck.Report loss = results.loss();
     md.append("### No loss\n\n");
@@ -133,15 +153,104 @@ public final class BenchReport {
     return md.toString();
   }
 
-  private static String latencyRow(Result r, StageBreakdown breakdown) {
-    long errors = r.count(Outcome.HTTP_ERROR) + r.count(Outcome.NO_ANSWER) + r.count(Outcome.WRONG_ANSWER);
-    StageBreakdown.Stages stages = breakdown.between(r.startedAtMillis(), r.endedAtMillis());
-    return String.format(Locale.ROOT, "| %,.0f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %s "
-            + "| %d / %d | %d / %d |%n",
-        r.offeredRate(), r.sent(), r.count(Outcome.OK), r.count(Outcome.DEFERRED), errors, r.p(50), r.p(99),
-        r.p(99.9), r.maxMillis(), BenchRun.sustained(r) ? "yes" : "no",
-        stages.toResolver().getValueAtPercentile(50), stages.toResolver().getValueAtPercentile(99),
-        stages.toTwiml().getValueAtPercentile(50), stages.toTwiml().getValueAtPercentile(99));
+  private static String designRow(BenchRun.Step step) {
+    Result r = step.result();
+    long errors = r.sent() - r.count(Outcome.OK);
+    return String.format(Locale.ROOT, "| %,d | %s | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %s | %.2f | %.1f "
+            + "| %,.0f |%n",
+        step.rate(), step.design().label, r.sent(), r.count(Outcome.OK), errors, r.p(50), r.p(99), r.p(99.9),
+        r.maxMillis(), BenchRun.sustained(r) ? "yes" : "no", step.cpuMillisPerWebhook(), step.recordsPerWebhook(),
+        step.bytesPerWebhook());
+  }
+
+  /** Each target of the comparison, met or not, with the figures it is judged by. */
+  private static String targets(Results results) {
+    BenchRun.Search sb = results.search(BenchRun.Design.SWITCHBOARD);
+    BenchRun.Search seed = results.search(BenchRun.Design.SEED);
+    BenchRun.Search floor = results.search(BenchRun.Design.FLOOR);
+    if (sb == null || seed == null || floor == null) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("| Target | Measured | Met |\n|---|---|:---:|\n");
+    int sbMax = sb.median() == null ? 0 : sb.median();
+    int floorMax = floor.median() == null ? 0 : floor.median();
+    int seedMax = seed.median() == null ? 0 : seed.median();
+    md.append(String.format(Locale.ROOT, "| Switchboard's maximum ≥ 80%% of the composed floor's | %,d / %,d = %.0f%% "
+        + "| %s |%n", sbMax, floorMax, floorMax == 0 ? 0 : 100.0 * sbMax / floorMax,
+        floorMax > 0 && sbMax >= 0.8 * floorMax ? "yes" : "no"));
+    md.append(String.format(Locale.ROOT, "| Switchboard's maximum ≥ the seed design's | %,d vs %,d | %s |%n", sbMax,
+        seedMax, sbMax >= seedMax ? "yes" : "no"));
+    md.append(String.format(Locale.ROOT, "| Switchboard's maximum ≥ 1,000/s | %,d | %s |%n", sbMax,
+        sbMax >= 1000 ? "yes" : "no"));
+    BenchRun.Step sb500 = results.step(BenchRun.Design.SWITCHBOARD, 500);
+    BenchRun.Step floor500 = results.step(BenchRun.Design.FLOOR, 500);
+    if (sb500 != null && floor500 != null) {
+      double ratio = sb500.result().p(99) / floor500.result().p(99);
+      md.append(String.format(Locale.ROOT, "| Switchboard's p99 at 500/s ≤ 1.5× the composed floor's | %.1f ms vs "
+          + "%.1f ms = %.1f× | %s |%n", sb500.result().p(99), floor500.result().p(99), ratio,
+          ratio <= 1.5 ? "yes" : "no"));
+    }
+    return md.append("\n").toString();
+  }
+
+  /** CPU per webhook by part, per design, at the highest fixed rate every design sustained. */
+  private static String cpuByProcess(Results results) {
+    Integer rate = results.settings().rates().stream()
+        .filter(r -> java.util.Arrays.stream(BenchRun.Design.values()).allMatch(d -> {
+          BenchRun.Step step = results.step(d, r);
+          return step == null || BenchRun.sustained(step.result());
+        }))
+        .max(Integer::compare).orElse(results.settings().rates().get(0));
+    List<BenchRun.Step> steps = java.util.Arrays.stream(BenchRun.Design.values()).map(d -> results.step(d, rate))
+        .filter(java.util.Objects::nonNull).toList();
+    java.util.Set<String> parts = new java.util.LinkedHashSet<>();
+    steps.forEach(st -> parts.addAll(st.cpu().nanosByPart().keySet()));
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "### Where the CPU goes, at %,d/s%n%n", rate));
+    md.append("CPU milliseconds per webhook by part, from each thread's CPU time over the step (the highest "
+        + "fixed rate every design sustained). Every part runs in all three steps; a part's cost in a peer's "
+        + "column is what it does meanwhile (Switchboard's processes idle, the broker serving them).\n\n");
+    md.append("| Part |").append(steps.stream().map(st -> " " + st.design().label + " |").collect(Collectors.joining()))
+        .append("\n|---|").append("---:|".repeat(steps.size())).append("\n");
+    for (String part : parts) {
+      md.append("| ").append(part).append(" |");
+      for (BenchRun.Step st : steps) {
+        md.append(String.format(Locale.ROOT, " %.3f |", st.cpu().millisPer(part, st.result().sent())));
+      }
+      md.append("\n");
+    }
+    md.append("| **All** |");
+    steps.forEach(st -> md.append(String.format(Locale.ROOT, " **%.3f** |", st.cpuMillisPerWebhook())));
+    md.append("\n\n");
+    if (!results.unclassifiedCpu().isEmpty()) {
+      md.append("Threads counted as \"other\", most CPU first: ").append(results.unclassifiedCpu().entrySet().stream()
+          .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+          .map(e -> "`" + e.getKey() + "`").collect(Collectors.joining(", "))).append(".\n\n");
+    }
+    return md.toString();
+  }
+
+  /** Kafka records and bytes per webhook by topic, per design, at 500/s or the first fixed rate. */
+  private static String recordsByTopic(Results results) {
+    int rate = results.settings().rates().contains(500) ? 500 : results.settings().rates().get(0);
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "### Kafka records per webhook, at %,d/s%n%n",
+        rate));
+    md.append("What the broker appended to each topic during the step, over the webhooks sent (topics with at "
+        + "least 0.01 records per webhook).\n\n| Design | Topic | Records / webhook | Bytes / webhook |\n"
+        + "|---|---|---:|---:|\n");
+    for (BenchRun.Design design : BenchRun.Design.values()) {
+      BenchRun.Step step = results.step(design, rate);
+      if (step == null) {
+        continue;
+      }
+      long sent = step.result().sent();
+      step.kafka().records().forEach((topic, n) -> {
+        if ((double) n / sent >= 0.01) {
+          md.append(String.format(Locale.ROOT, "| %s | `%s` | %.2f | %,.0f |%n", design.label, topic, (double) n / sent,
+              (double) step.kafka().bytes().getOrDefault(topic, 0L) / sent));
+        }
+      });
+    }
+    return md.append("\n").toString();
   }
 
   /** Replaces what follows the results marker in the document (or appends the marker and the results). */

@@ -2,28 +2,37 @@ package io.switchboard.bench;
 
 import io.switchboard.bench.OpenLoopLoad.Outcome;
 import io.switchboard.bench.OpenLoopLoad.Result;
-import io.switchboard.bench.http.TrivialEndpointApplication;
-import io.switchboard.bench.jmh.HotPathBenchmarks;
+import io.switchboard.bench.peers.floor.ComposedFloorApplication;
+import io.switchboard.bench.peers.floor.KafkaRelayChain;
+import io.switchboard.bench.peers.seed.SeedDesignApplication;
 import io.switchboard.local.SwitchboardServices;
 import io.switchboard.local.stack.FreePorts;
 import io.switchboard.local.stack.LocalStack;
 import io.switchboard.schemas.kafka.Topics;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One benchmark run: starts the local stack and every Switchboard process, writes the fleet to
- * MongoDB, then at each offered rate measures Switchboard's webhook → TwiML latency and, on the same
- * machine and broker, its two floors (a trivial endpoint on the same HTTP stack, and three bare Kafka
- * hops); looks for the highest rate Switchboard sustains; measures config propagation; and finally
- * checks that every webhook answered 2xx reached the topics.
+ * One benchmark run: starts the local stack, every Switchboard process and the two peers it is
+ * measured against (the seed's design and the composed floor), writes the fleet to MongoDB, then
+ * measures the three designs with the same generator, fleet and traffic: each offered rate (latency,
+ * right answers, CPU and Kafka records per webhook), the maximum sustained rate (searched several
+ * times), and a MongoDB stall under steady load. Finally measures config propagation and checks
+ * that every webhook Switchboard answered 2xx reached the topics.
  */
 public final class BenchRun {
 
@@ -32,25 +41,95 @@ public final class BenchRun {
   private static final Duration TWILIO_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration DRAIN = Duration.ofSeconds(20);
   private static final long SETTLED_MILLIS = 100;
+  /** How long MongoDB answers normally before and after its stall, in the stall step. */
+  private static final Duration AROUND_STALL = Duration.ofSeconds(5);
 
   /**
    * @param rates offered rates, webhooks per second
+   * @param stepWarmup load at the step's own rate before each measured step
    * @param searchCeiling the highest rate the search for the maximum tries; 0 for no search
+   * @param repeats how many times the search for the maximum runs
+   * @param stall how long MongoDB stops answering in the stall step; zero for no stall step
+   * @param peers whether the seed's design and the composed floor are measured beside Switchboard
    */
   public record Settings(int companies, int numbers, List<Integer> rates, Duration step, Duration warmup, int warmupRate,
-      int searchCeiling, int propagationSamples, boolean baselines, long seed, Path apicurioHome,
-      Map<String, Object> overrides) {}
+      Duration stepWarmup, int searchCeiling, int repeats, Duration stall, int stallRate, int propagationSamples,
+      boolean peers, long seed, Path apicurioHome, Map<String, Object> overrides) {}
 
-  /** Switchboard and its floors at one offered rate. */
-  public record RateStep(int rate, Result switchboard, Result trivialHttp, Result kafkaThreeHops,
-      Histogram kafkaOneHopMicros) {}
+  /** The designs measured side by side. */
+  public enum Design {
+    SWITCHBOARD("Switchboard"),
+    SEED("Seed design"),
+    FLOOR("Composed floor");
 
-  public record Results(Settings settings, List<RateStep> steps, List<Result> search, Integer maxSustained,
+    public final String label;
+
+    Design(String label) {
+      this.label = label;
+    }
+  }
+
+  /** One design at one offered rate, with what it cost. */
+  public record Step(Design design, int rate, Result result, CpuAccounting.Usage cpu, BrokerCounters.Counts kafka) {
+
+    public double cpuMillisPerWebhook() {
+      return cpu.totalMillisPer(result.sent());
+    }
+
+    public double recordsPerWebhook() {
+      return (double) kafka.totalRecords() / result.sent();
+    }
+
+    public double bytesPerWebhook() {
+      return (double) kafka.totalBytes() / result.sent();
+    }
+  }
+
+  /** The searches for one design's maximum sustained rate: each repeat's maximum (null: none held). */
+  public record Search(Design design, List<Integer> maxima, List<Step> steps) {
+
+    /** The median of the repeats' maxima, a repeat without one counting as 0; null when none held. */
+    public Integer median() {
+      List<Integer> sorted = maxima.stream().map(m -> m == null ? 0 : m).sorted().toList();
+      int median = sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+      return median == 0 ? null : median;
+    }
+
+    public int min() {
+      return maxima.stream().mapToInt(m -> m == null ? 0 : m).min().orElse(0);
+    }
+
+    public int max() {
+      return maxima.stream().mapToInt(m -> m == null ? 0 : m).max().orElse(0);
+    }
+  }
+
+  /**
+   * Steady load while MongoDB stops answering: latencies of the webhooks due before the stall and
+   * of those due during it, and how many of the latter were not answered right.
+   */
+  public record StallStep(Design design, Result result, Histogram beforeMicros, Histogram duringMicros,
+      long duringWrong) {}
+
+  public record Results(Settings settings, List<Step> steps, List<Search> searches, List<StallStep> stalls,
       ConfigPropagation.Result propagation, LossCheck.Report loss, StageBreakdown stages, Duration setup,
-      Duration total, List<String> problems, int webhookEventBytes) {}
+      Duration total, List<String> problems, Map<String, Long> unclassifiedCpu) {
+
+    /** The step of a design at a rate of the fixed ladder, or null. */
+    public Step step(Design design, int rate) {
+      return steps.stream().filter(s -> s.design() == design && s.rate() == rate).findFirst().orElse(null);
+    }
+
+    public Search search(Design design) {
+      return searches.stream().filter(s -> s.design() == design).findFirst().orElse(null);
+    }
+  }
 
   private final Settings settings;
   private final Consumer<String> progress;
+  private final BrokerCounters broker = new BrokerCounters();
+  private final Map<String, Long> unclassified = new HashMap<>();
+  private CpuAccounting cpu;
 
   public BenchRun(Settings settings, Consumer<String> progress) {
     this.settings = settings;
@@ -61,102 +140,200 @@ public final class BenchRun {
     return result.clean() && result.p(99) < SUSTAINED_P99_MILLIS;
   }
 
+  /** A design under load: how it is called, and its own sequence of CallSids. */
+  private record Target(Design design, VoiceWebhooks webhooks, long[] sequence) {
+    CompletableFuture<Outcome> call(long offset) {
+      return webhooks.call(sequence[0] + offset);
+    }
+
+    void advance(long sent) {
+      sequence[0] += sent;
+    }
+  }
+
   public Results run() throws Exception {
     long began = System.nanoTime();
     Fleet fleet = Fleet.generate(settings.companies(), settings.numbers(), settings.seed());
     progress.accept("Starting the local stack (Kafka, Apicurio Registry, MongoDB, Twilio stand-in)");
-    try (LocalStack stack = LocalStack.start(settings.apicurioHome())) {
+    try (LocalStack stack = LocalStack.start(settings.apicurioHome());
+        TcpProxy mongo = new TcpProxy(URI.create(stack.mongoUri().replace("mongodb://", "http://")).getPort())) {
       progress.accept("Writing " + fleet.companies() + " companies with " + fleet.numbers() + " numbers to MongoDB");
       fleet.registerWith(stack.twilio());
       fleet.insertInto(stack.mongoUri(), SwitchboardServices.DATABASE);
-      progress.accept("Starting every Switchboard process");
-      try (SwitchboardServices services = SwitchboardServices.start(stack, null, settings.overrides());
+      String mongoUri = "mongodb://127.0.0.1:" + mongo.port();
+      Map<String, Object> overrides = new LinkedHashMap<>(settings.overrides());
+      overrides.putIfAbsent("switchboard.mirror.mongo-uri", mongoUri);
+      overrides.putIfAbsent("switchboard.admin.mongo-uri", mongoUri);
+      progress.accept("Starting every Switchboard process" + (settings.peers() ? " and the two peers" : ""));
+      Map<Integer, String> webPorts = new HashMap<>();
+      try (SwitchboardServices services = SwitchboardServices.start(stack, null, overrides);
           LossCheck lossCheck = new LossCheck(stack.kafkaClients());
-          LoadClient http = new LoadClient(OpenLoopLoad.DEFAULT_MAX_IN_FLIGHT, TWILIO_TIMEOUT)) {
-        VoiceWebhooks webhooks = new VoiceWebhooks(fleet, services.publicBaseUrl() + "/api/twilio/voice", http,
+          LoadClient http = new LoadClient(OpenLoopLoad.DEFAULT_MAX_IN_FLIGHT, TWILIO_TIMEOUT);
+          Peers peers = settings.peers() ? Peers.start(stack, mongoUri) : null) {
+        services.processUrls().forEach((process, url) -> webPorts.put(URI.create(url).getPort(), process));
+        List<Target> targets = new ArrayList<>();
+        VoiceWebhooks switchboard = new VoiceWebhooks(fleet, services.publicBaseUrl() + "/api/twilio/voice", http,
             settings.seed());
-        awaitRouting(fleet, webhooks, progress);
+        targets.add(new Target(Design.SWITCHBOARD, switchboard, new long[] {1_000_000_000L}));
+        if (peers != null) {
+          webPorts.put(peers.seedPort, "seed design");
+          webPorts.put(peers.floorPort, "composed floor");
+          targets.add(new Target(Design.SEED, new VoiceWebhooks(fleet, peers.seedUrl(), http, settings.seed() + 1),
+              new long[] {1}));
+          targets.add(new Target(Design.FLOOR, new VoiceWebhooks(fleet, peers.floorUrl(), http, settings.seed() + 2,
+              (body, company, callSid) -> body.equals(ComposedFloorApplication.answer(callSid))), new long[] {1}));
+        }
+        cpu = new CpuAccounting(webPorts, threadOwners());
+        awaitRouting(fleet, switchboard, progress);
         Duration setup = Duration.ofNanos(System.nanoTime() - began);
-        progress.accept(String.format("Ready in %.1f s; warming up at %d/s for %d s", setup.toMillis() / 1000.0,
-            settings.warmupRate(), settings.warmup().toSeconds()));
-        if (!settings.warmup().isZero()) {
-          report(OpenLoopLoad.run(settings.warmupRate(), settings.warmup(), DRAIN, (i, t) -> webhooks.call(i)));
-          settle(webhooks, new long[] {900_000_000L});
+        progress.accept(String.format("Ready in %.1f s", setup.toMillis() / 1000.0));
+        for (Target target : targets) {
+          if (!settings.warmup().isZero()) {
+            progress.accept(String.format("Warming up %s at %d/s for %d s", target.design().label,
+                settings.warmupRate(), settings.warmup().toSeconds()));
+            report(load(target, settings.warmupRate(), settings.warmup()));
+          }
+          settle(target);
         }
 
-        int eventBytes = new HotPathBenchmarks().serializeWebhookEvent().length;
-        List<RateStep> steps = new ArrayList<>();
-        List<Result> search = new ArrayList<>();
-        long[] sequence = {1_000_000_000L};
-        ConfigurableApplicationContext trivial = settings.baselines()
-            ? TrivialEndpointApplication.start(FreePorts.next()) : null;
-        try (KafkaHopBaseline kafka = settings.baselines()
-            ? new KafkaHopBaseline(stack.kafkaClients(), Topics.WEBHOOKS.policy().partitions(), eventBytes).start()
-            : null) {
-          String trivialUrl = trivial == null ? null : "http://127.0.0.1:"
-              + trivial.getEnvironment().getProperty("local.server.port") + TrivialEndpointApplication.PATH;
-          if (kafka != null) {
-            // The floors' first records pay for connections, metadata and fetch sessions: not measured.
-            OpenLoopLoad.run(100, Duration.ofSeconds(3), DRAIN, kafka::send);
-            OpenLoopLoad.run(100, Duration.ofSeconds(3), DRAIN, (i, t) -> webhooks.post(trivialUrl,
-                webhooks.nextNumber(), webhooks.callSid(i)).thenApply(r -> Outcome.OK));
-          }
-          for (int rate : settings.rates()) {
-            steps.add(step(rate, webhooks, sequence, trivialUrl, kafka));
-          }
-          Integer max = settings.searchCeiling() > 0 ? searchMaximum(steps, search, webhooks, sequence) : null;
-          progress.accept("Measuring config propagation over " + settings.propagationSamples() + " MongoDB writes");
-          ConfigPropagation.Result propagation = new ConfigPropagation(fleet, webhooks, stack.mongoUri(),
-              SwitchboardServices.DATABASE, Duration.ofMillis(5), Duration.ofSeconds(30))
-              .measure(settings.propagationSamples());
-          progress.accept("Checking " + webhooks.answered().size() + " answered webhooks against "
-              + Topics.WEBHOOKS.name() + " and " + Topics.CALL_EVENTS.name());
-          LossCheck.Report loss = lossCheck.check(webhooks.answered(), Duration.ofSeconds(30));
-          StageBreakdown stages = StageBreakdown.read(stack.kafkaClients());
-          return new Results(settings, steps, search, max, propagation, loss, stages, setup,
-              Duration.ofNanos(System.nanoTime() - began), webhooks.problems(), eventBytes);
-        } finally {
-          if (trivial != null) {
-            trivial.close();
+        List<Step> steps = new ArrayList<>();
+        for (int rate : settings.rates()) {
+          for (Target target : targets) {
+            steps.add(step(target, rate));
           }
         }
+        List<Search> searches = new ArrayList<>();
+        if (settings.searchCeiling() > 0) {
+          for (Target target : targets) {
+            searches.add(search(target, steps));
+          }
+        }
+        List<StallStep> stalls = new ArrayList<>();
+        if (!settings.stall().isZero()) {
+          for (Target target : targets) {
+            stalls.add(stall(target, mongo));
+          }
+        }
+        progress.accept("Measuring config propagation over " + settings.propagationSamples() + " MongoDB writes");
+        ConfigPropagation.Result propagation = new ConfigPropagation(fleet, switchboard, stack.mongoUri(),
+            SwitchboardServices.DATABASE, Duration.ofMillis(5), Duration.ofSeconds(30))
+            .measure(settings.propagationSamples());
+        progress.accept("Checking " + switchboard.answered().size() + " answered webhooks against "
+            + Topics.WEBHOOKS.name() + " and " + Topics.CALL_EVENTS.name());
+        LossCheck.Report loss = lossCheck.check(switchboard.answered(), Duration.ofSeconds(30));
+        StageBreakdown stages = StageBreakdown.read(stack.kafkaClients());
+        List<String> problems = new ArrayList<>();
+        targets.forEach(t -> t.webhooks().problems().forEach(p -> problems.add(t.design().label + ": " + p)));
+        return new Results(settings, steps, searches, stalls, propagation, loss, stages, setup,
+            Duration.ofNanos(System.nanoTime() - began), problems, Map.copyOf(unclassified));
       }
     }
   }
 
-  private RateStep step(int rate, VoiceWebhooks webhooks, long[] sequence, String trivialUrl,
-      KafkaHopBaseline kafka) throws InterruptedException {
-    // The floors first, on a machine that has settled from the previous step.
-    Result trivial = null;
-    Result kafkaChain = null;
-    Histogram oneHop = null;
-    if (trivialUrl != null) {
-      progress.accept(String.format("  trivial HTTP endpoint at %d/s", rate));
-      trivial = OpenLoopLoad.run(rate, settings.step(), DRAIN, (i, t) -> webhooks.post(trivialUrl, webhooks.nextNumber(),
-          webhooks.callSid(i)).thenApply(r -> r.status() == 200 && TrivialEndpointApplication.isAnswer(r.body())
-              ? Outcome.OK : Outcome.WRONG_ANSWER).exceptionally(e -> Outcome.NO_ANSWER));
-      report(trivial);
+  /** Which process a thread belongs to, by a part of its name (client, group and application ids). */
+  private static Map<String, String> threadOwners() {
+    Map<String, String> owners = new LinkedHashMap<>();
+    owners.put("bench-floor", "composed floor");
+    owners.put("resolver", "tenant-resolver-stream");
+    owners.put("call-handler", "call-handler");
+    owners.put("side-effect", "call-handler");
+    owners.put("deferral", "call-handler");
+    owners.put("ingress", "ingress-gateway");
+    owners.put("repl", "ingress-gateway");
+    owners.put("mirror", "config-mirror");
+    owners.put("health", "health-monitor");
+    owners.put("admin", "company-admin");
+    owners.put("console", "company-admin");
+    owners.put("httpclient", CpuAccounting.LOAD);
+    owners.put("main", CpuAccounting.LOAD);
+    owners.put("mongo", "MongoDB stand-in and drivers");
+    owners.put("cluster-", "MongoDB stand-in and drivers");
+    owners.put("tcp-proxy", "MongoDB stand-in and drivers");
+    owners.put("twilio", "Twilio stand-in");
+    return owners;
+  }
+
+  /** The peers, each on its own port in this JVM. */
+  private static final class Peers implements AutoCloseable {
+    final int seedPort = FreePorts.next();
+    final int floorPort = FreePorts.next();
+    ConfigurableApplicationContext seed;
+    KafkaRelayChain chain;
+    ConfigurableApplicationContext floor;
+
+    static Peers start(LocalStack stack, String mongoUri) throws InterruptedException {
+      Peers peers = new Peers();
+      try {
+        peers.seed = SeedDesignApplication.start(peers.seedPort, mongoUri, SwitchboardServices.DATABASE);
+        peers.chain = new KafkaRelayChain(stack.kafkaClients(), Topics.WEBHOOKS.policy().partitions()).start();
+        peers.floor = ComposedFloorApplication.start(peers.floorPort, peers.chain);
+        return peers;
+      } catch (RuntimeException | InterruptedException e) {
+        peers.close();
+        throw e;
+      }
     }
-    if (kafka != null) {
-      progress.accept(String.format("  three bare Kafka hops at %d/s", rate));
-      kafka.firstHopLatencies();
-      kafkaChain = OpenLoopLoad.run(rate, settings.step(), DRAIN, kafka::send);
-      oneHop = kafka.firstHopLatencies();
-      report(kafkaChain);
+
+    String seedUrl() {
+      return "http://127.0.0.1:" + seedPort + SeedDesignApplication.PATH;
     }
-    Result switchboard = runSwitchboard(rate, webhooks, sequence);
-    return new RateStep(rate, switchboard, trivial, kafkaChain, oneHop);
+
+    String floorUrl() {
+      return "http://127.0.0.1:" + floorPort + ComposedFloorApplication.PATH;
+    }
+
+    @Override
+    public void close() {
+      if (floor != null) {
+        floor.close();
+      }
+      if (chain != null) {
+        chain.close();
+      }
+      if (seed != null) {
+        seed.close();
+      }
+    }
+  }
+
+  private Result load(Target target, int rate, Duration duration) {
+    Result result = OpenLoopLoad.run(rate, duration, DRAIN, (i, t) -> target.call(i));
+    target.advance(result.sent());
+    return result;
+  }
+
+  /** Its own warm-up at the rate, a settled machine, then the measured load with its CPU and Kafka cost. */
+  private Step step(Target target, int rate) throws InterruptedException {
+    if (!settings.stepWarmup().isZero()) {
+      load(target, rate, settings.stepWarmup());
+      settle(target);
+    }
+    progress.accept(String.format("%s at %d webhooks/s for %d s", target.design().label, rate,
+        settings.step().toSeconds()));
+    CpuAccounting.Snapshot cpuBefore = cpu.snapshot();
+    BrokerCounters.Counts kafkaBefore = broker.read();
+    Result result = load(target, rate, settings.step());
+    CpuAccounting.Usage usage = cpu.between(cpuBefore, cpu.snapshot());
+    BrokerCounters.Counts kafka = broker.read().minus(kafkaBefore);
+    usage.unclassifiedByName().forEach((name, nanos) -> unclassified.merge(name, nanos, Long::sum));
+    report(result);
+    progress.accept(String.format("    CPU %.2f ms per webhook, %.1f Kafka records and %.0f bytes per webhook",
+        usage.totalMillisPer(result.sent()), (double) kafka.totalRecords() / result.sent(),
+        (double) kafka.totalBytes() / result.sent()));
+    settle(target);
+    return new Step(target.design(), rate, result, usage, kafka);
   }
 
   /**
    * Waits until a single webhook is answered right within {@value #SETTLED_MILLIS} ms again, so that
    * an overloaded step's backlog does not weigh on the next measurement (at most a minute).
    */
-  private void settle(VoiceWebhooks webhooks, long[] sequence) throws InterruptedException {
+  private void settle(Target target) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (System.nanoTime() < deadline) {
       long began = System.nanoTime();
-      Outcome outcome = webhooks.call(sequence[0]++).join();
+      Outcome outcome = target.call(0).join();
+      target.advance(1);
       if (outcome == Outcome.OK && System.nanoTime() - began < SETTLED_MILLIS * 1_000_000L) {
         return;
       }
@@ -165,63 +342,113 @@ public final class BenchRun {
     progress.accept("    (still not settled after a minute; going on)");
   }
 
-  private Result runSwitchboard(int rate, VoiceWebhooks webhooks, long[] sequence) throws InterruptedException {
-    progress.accept(String.format("Switchboard at %d webhooks/s for %d s", rate, settings.step().toSeconds()));
-    long first = sequence[0];
-    Result result = OpenLoopLoad.run(rate, settings.step(), DRAIN, (i, t) -> webhooks.call(first + i));
-    sequence[0] += result.sent();
-    report(result);
-    settle(webhooks, sequence);
-    return result;
-  }
-
-
   /**
-   * The highest rate with p99 under {@value #SUSTAINED_P99_MILLIS} ms and every answer right: up by
-   * half again from the best fixed rate until one fails or the ceiling is reached, then two halvings
-   * between the last rate that held and the first that did not.
+   * The highest rate with p99 under {@value #SUSTAINED_P99_MILLIS} ms and every answer right, found
+   * {@code repeats} times: from the fixed rates' bracket, up by half again while a rate holds (to the
+   * ceiling), then two halvings between the last rate that held and the first that did not. Each
+   * rate tried gets its own warm-up.
    */
-  private Integer searchMaximum(List<RateStep> steps, List<Result> search, VoiceWebhooks webhooks, long[] sequence)
-      throws InterruptedException {
-    Integer held = null;
-    Integer failed = null;
-    for (RateStep step : steps) {
-      if (sustained(step.switchboard())) {
-        held = held == null ? step.rate() : Math.max(held, step.rate());
+  private Search search(Target target, List<Step> fixed) throws InterruptedException {
+    Integer bracketHeld = null;
+    Integer bracketFailed = null;
+    for (Step step : fixed) {
+      if (step.design() != target.design()) {
+        continue;
+      }
+      if (sustained(step.result())) {
+        bracketHeld = bracketHeld == null ? step.rate() : Math.max(bracketHeld, step.rate());
       } else {
-        failed = failed == null ? step.rate() : Math.min(failed, step.rate());
+        bracketFailed = bracketFailed == null ? step.rate() : Math.min(bracketFailed, step.rate());
       }
     }
-    if (held != null && failed != null && failed < held) {
-      failed = null;
+    if (bracketHeld != null && bracketFailed != null && bracketFailed < bracketHeld) {
+      bracketFailed = null;
     }
-    while (failed == null && held != null && held < settings.searchCeiling()) {
-      int next = Math.min(settings.searchCeiling(), roundTo50(held * 1.5));
-      Result result = runSwitchboard(next, webhooks, sequence);
-      search.add(result);
-      if (sustained(result)) {
-        held = next;
-      } else {
-        failed = next;
+    List<Integer> maxima = new ArrayList<>();
+    List<Step> tried = new ArrayList<>();
+    for (int repeat = 1; repeat <= settings.repeats(); repeat++) {
+      progress.accept(String.format("Maximum sustained rate of %s, search %d of %d", target.design().label, repeat,
+          settings.repeats()));
+      Integer held = bracketHeld;
+      Integer failed = bracketFailed;
+      while (failed == null && held != null && held < settings.searchCeiling()) {
+        int next = Math.min(settings.searchCeiling(), roundTo50(held * 1.5));
+        Step step = step(target, next);
+        tried.add(step);
+        if (sustained(step.result())) {
+          held = next;
+        } else {
+          failed = next;
+        }
       }
-    }
-    int low = held == null ? 0 : held;
-    for (int i = 0; i < 2 && failed != null && failed - low > 100; i++) {
-      int middle = roundTo50((low + failed) / 2.0);
-      Result result = runSwitchboard(middle, webhooks, sequence);
-      search.add(result);
-      if (sustained(result)) {
-        low = middle;
-        held = middle;
-      } else {
-        failed = middle;
+      int low = held == null ? 0 : held;
+      for (int i = 0; i < 2 && failed != null && failed - low > 100; i++) {
+        int middle = roundTo50((low + failed) / 2.0);
+        Step step = step(target, middle);
+        tried.add(step);
+        if (sustained(step.result())) {
+          low = middle;
+          held = middle;
+        } else {
+          failed = middle;
+        }
       }
+      maxima.add(held);
     }
-    return held;
+    return new Search(target.design(), maxima, tried);
   }
 
   private static int roundTo50(double rate) {
     return Math.max(50, (int) Math.round(rate / 50) * 50);
+  }
+
+  /**
+   * Steady load at the stall rate; MongoDB (behind a proxy that stops passing bytes on) stops
+   * answering for the stall's length after {@link #AROUND_STALL}, then answers again.
+   */
+  private StallStep stall(Target target, TcpProxy mongo) throws InterruptedException {
+    settle(target);
+    progress.accept(String.format("%s at %d/s while MongoDB stops answering for %d s", target.design().label,
+        settings.stallRate(), settings.stall().toSeconds()));
+    Recorder before = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
+    Recorder during = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
+    long[] duringWrong = {0};
+    long stallFrom = AROUND_STALL.toNanos();
+    long stallTo = stallFrom + settings.stall().toNanos();
+    long[] firstDue = {Long.MIN_VALUE};
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      Result result = OpenLoopLoad.run(settings.stallRate(), settings.stall().plus(AROUND_STALL).plus(AROUND_STALL),
+          DRAIN, (i, due) -> {
+            if (i == 0) {
+              firstDue[0] = due;
+              timer.schedule(mongo::stall, Math.max(0, due + stallFrom - System.nanoTime()), TimeUnit.NANOSECONDS);
+              timer.schedule(mongo::resume, Math.max(0, due + stallTo - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            long at = due - firstDue[0];
+            return target.call(i).whenComplete((outcome, error) -> {
+              long micros = Math.min((System.nanoTime() - due) / 1_000, TimeUnit.SECONDS.toMicros(60));
+              if (at < stallFrom) {
+                before.recordValue(micros);
+              } else if (at < stallTo) {
+                during.recordValue(micros);
+                if (outcome != Outcome.OK) {
+                  synchronized (duringWrong) {
+                    duringWrong[0]++;
+                  }
+                }
+              }
+            });
+          });
+      target.advance(result.sent());
+      report(result);
+      settle(target);
+      return new StallStep(target.design(), result, before.getIntervalHistogram(), during.getIntervalHistogram(),
+          duringWrong[0]);
+    } finally {
+      mongo.resume();
+      timer.shutdownNow();
+    }
   }
 
   private void report(Result result) {
@@ -233,10 +460,6 @@ public final class BenchRun {
         result.p(99.9), result.maxMillis()));
   }
 
-  /**
-   * Waits until the fleet's numbers route: a few numbers spread over the fleet, the last one included,
-   * are called until each gets its company's TwiML.
-   */
   /** Waits until numbers spread across the fleet answer with their company's TwiML. */
   static void awaitRouting(Fleet fleet, VoiceWebhooks webhooks, Consumer<String> progress)
       throws InterruptedException {

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./switchboard bench}: the full pipeline on the local stack under open-loop load, beside its
- * floors measured in the same run, then the JMH microbenchmarks; writes the tables to
+ * {@code ./switchboard bench}: the full pipeline on the local stack under open-loop load, beside the
+ * design it replaces and the composed floor of its own design, measured in the same run, then the JMH microbenchmarks; writes the tables to
  * {@code docs/benchmarks.md}.
  */
 @Command(name = "switchboard bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -35,8 +35,12 @@ public final class SwitchboardBench implements Callable<Integer> {
   int stepSeconds;
 
   @Option(names = "--warmup-seconds", defaultValue = "30",
-      description = "Seconds of load before measuring, for the JIT compilers (default: ${DEFAULT-VALUE})")
+      description = "Seconds of load on each design before its first step, for the JIT compilers (default: ${DEFAULT-VALUE})")
   int warmupSeconds;
+
+  @Option(names = "--step-warmup-seconds", defaultValue = "5",
+      description = "Seconds of load at a step's own rate before it is measured (default: ${DEFAULT-VALUE})")
+  int stepWarmupSeconds;
 
   @Option(names = "--warmup-rate", defaultValue = "300", description = "Webhooks/s while warming up (default: ${DEFAULT-VALUE})")
   int warmupRate;
@@ -45,13 +49,25 @@ public final class SwitchboardBench implements Callable<Integer> {
       description = "Highest rate tried when looking for the maximum sustained throughput; 0 to skip (default: ${DEFAULT-VALUE})")
   int searchCeiling;
 
+  @Option(names = "--repeats", defaultValue = "3",
+      description = "Times the maximum sustained rate is searched; the median is reported (default: ${DEFAULT-VALUE})")
+  int repeats;
+
+  @Option(names = "--stall-seconds", defaultValue = "5",
+      description = "Seconds MongoDB stops answering under steady load; 0 to skip (default: ${DEFAULT-VALUE})")
+  int stallSeconds;
+
+  @Option(names = "--stall-rate", defaultValue = "200",
+      description = "Webhooks/s during the MongoDB stall step (default: ${DEFAULT-VALUE})")
+  int stallRate;
+
   @Option(names = "--propagation-samples", defaultValue = "25",
       description = "Companies whose routing mode is changed and changed back (default: ${DEFAULT-VALUE})")
   int propagationSamples;
 
-  @Option(names = "--no-baselines", negatable = true, defaultValue = "true",
-      description = "Skip the trivial-endpoint and bare-Kafka floors")
-  boolean baselines;
+  @Option(names = "--no-peers", negatable = true, defaultValue = "true",
+      description = "Measure Switchboard alone, without the seed design and the composed floor")
+  boolean peers;
 
   @Option(names = "--no-micro", negatable = true, defaultValue = "true", description = "Skip the JMH microbenchmarks")
   boolean micro;
@@ -81,7 +97,8 @@ public final class SwitchboardBench implements Callable<Integer> {
   public Integer call() throws Exception {
     ZonedDateTime started = ZonedDateTime.now();
     BenchRun.Settings settings = new BenchRun.Settings(companies, numbers, rates, Duration.ofSeconds(stepSeconds),
-        Duration.ofSeconds(warmupSeconds), warmupRate, searchCeiling, propagationSamples, baselines, seed,
+        Duration.ofSeconds(warmupSeconds), warmupRate, Duration.ofSeconds(stepWarmupSeconds), searchCeiling, repeats,
+        Duration.ofSeconds(stallSeconds), stallRate, propagationSamples, peers, seed,
         apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome(), Map.of());
     BenchRun.Results results = new BenchRun(settings, System.out::println).run();
     List<Microbenchmarks.Score> scores = List.of();

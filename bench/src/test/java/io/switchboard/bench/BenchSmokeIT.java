@@ -2,8 +2,10 @@ package io.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.bench.BenchRun.Design;
 import io.switchboard.bench.OpenLoopLoad.Outcome;
 import io.switchboard.local.stack.ApicurioRegistry;
+import io.switchboard.schemas.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,25 +18,47 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark harness, end to end at a low rate for a few seconds, so that it cannot rot: every
- * webhook is answered with its company's TwiML, all of them reach the topics, the floors complete,
- * config changes take effect, and the report is written. It asserts correctness, never speed.
+ * webhook to each of the three designs (Switchboard, the seed design, the composed floor) is
+ * answered right, the MongoDB stall step runs, CPU and Kafka records are accounted, all of
+ * Switchboard's webhooks reach the topics, config changes take effect, and the report is written.
+ * It asserts correctness, never speed.
  */
 class BenchSmokeIT {
 
   @Test
   void shouldRunTheWholeBenchmarkAtALowRateAndLoseNothing(@TempDir Path dir) throws Exception {
     BenchRun.Settings settings = new BenchRun.Settings(60, 180, List.of(20), Duration.ofSeconds(3), Duration.ofSeconds(2),
-        20, 0, 2, true, 7, ApicurioRegistry.defaultHome(), Map.of());
+        20, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(2), 20, 2, true, 7, ApicurioRegistry.defaultHome(),
+        Map.of());
     List<String> progress = new ArrayList<>();
 
     BenchRun.Results results = new BenchRun(settings, progress::add).run();
 
-    BenchRun.RateStep step = results.steps().get(0);
-    assertThat(step.switchboard().sent()).isEqualTo(60);
-    assertThat(step.switchboard().count(Outcome.OK)).as("right TwiML; problems: %s", results.problems()).isEqualTo(60);
-    assertThat(step.trivialHttp().count(Outcome.OK)).isEqualTo(60);
-    assertThat(step.kafkaThreeHops().count(Outcome.OK)).isEqualTo(60);
-    assertThat(step.kafkaOneHopMicros().getTotalCount()).isEqualTo(60);
+    assertThat(results.steps()).extracting(BenchRun.Step::design).containsExactly(Design.values());
+    for (BenchRun.Step step : results.steps()) {
+      assertThat(step.result().sent()).isEqualTo(60);
+      assertThat(step.result().count(Outcome.OK)).as("%s right; problems: %s", step.design(), results.problems())
+          .isEqualTo(60);
+      assertThat(step.cpuMillisPerWebhook()).as("%s CPU", step.design()).isPositive();
+    }
+    BenchRun.Step switchboard = results.step(Design.SWITCHBOARD, 20);
+    assertThat(switchboard.kafka().records()).containsKeys(Topics.WEBHOOKS.name(), Topics.WEBHOOKS_RESOLVED.name(),
+        Topics.REPLIES.name(), Topics.CALL_EVENTS.name());
+    assertThat(switchboard.kafka().records().get(Topics.WEBHOOKS.name())).isGreaterThanOrEqualTo(60);
+    assertThat(switchboard.cpu().nanosByPart()).containsKeys("ingress-gateway", "tenant-resolver-stream",
+        "call-handler", CpuAccounting.BROKER);
+    assertThat(results.step(Design.SEED, 20).kafka().records()).doesNotContainKey(Topics.WEBHOOKS.name());
+    assertThat(results.step(Design.SEED, 20).cpu().nanosByPart()).containsKey("seed design");
+    assertThat(results.step(Design.FLOOR, 20).kafka().records().keySet())
+        .contains("bench.floor-hop-1", "bench.floor-hop-2", "bench.floor-hop-3");
+
+    assertThat(results.stalls()).extracting(BenchRun.StallStep::design).containsExactly(Design.values());
+    for (BenchRun.StallStep stall : results.stalls()) {
+      assertThat(stall.result().count(Outcome.OK)).as("%s during the stall; problems: %s", stall.design(),
+          results.problems()).isEqualTo(stall.result().sent());
+      assertThat(stall.duringMicros().getTotalCount()).as("%s calls due during the stall", stall.design())
+          .isEqualTo(40);
+    }
 
     LossCheck.Report loss = results.loss();
     assertThat(loss.answered()).isGreaterThanOrEqualTo(60 + 40);
@@ -44,7 +68,7 @@ class BenchSmokeIT {
 
     assertThat(results.propagation().timedOut()).isZero();
     assertThat(results.propagation().micros().getTotalCount()).isEqualTo(4);
-    assertThat(results.stages().between(step.switchboard().startedAtMillis(), step.switchboard().endedAtMillis())
+    assertThat(results.stages().between(switchboard.result().startedAtMillis(), switchboard.result().endedAtMillis())
         .toTwiml().getTotalCount()).isGreaterThanOrEqualTo(55);
 
     Path document = dir.resolve("benchmarks.md");
@@ -52,6 +76,8 @@ class BenchSmokeIT {
     BenchReport.writeInto(document, BenchReport.markdown(results, List.of(), "./switchboard bench --smoke", ZonedDateTime.now()));
     String written = Files.readString(document);
     assertThat(written).startsWith("# Benchmarks\n\nHand-written notes.").doesNotContain("old results")
-        .contains("| 20 | 60 | 60 | 0 | 0 |").contains("### No loss");
+        .contains("| 20 | Switchboard | 60 | 60 | 0 |").contains("| 20 | Seed design | 60 | 60 | 0 |")
+        .contains("| 20 | Composed floor | 60 | 60 | 0 |").contains("### MongoDB stops answering")
+        .contains("### No loss");
   }
 }

@@ -51,23 +51,7 @@ public final class CompanyDocumentReader {
     String companyId = company.id();
     Document twilio = company.twilio();
     List<String> warnings = new ArrayList<>();
-
-    RoutingSnapshot routing = RoutingSnapshot.newBuilder()
-        .setCompanyId(companyId)
-        .setCompanyName(company.name().orElse(null))
-        .setAccountSid(string(twilio, document, "accountSid"))
-        .setRoutingMode(routingMode(string(twilio, document, "callRoutingMode"), warnings))
-        .setForwardNumber(forwardNumber(string(twilio, document, "forwardNumber"), warnings))
-        .setRecordingEnabled(Boolean.TRUE.equals(value(twilio, document, "recordingEnabled")))
-        .setTranscriptionEnabled(Boolean.TRUE.equals(value(twilio, document, "transcriptionEnabled")))
-        .setWhisperMessage(string(twilio, document, "whisperMessage"))
-        .setGreeting(string(twilio, document, "voicemailGreeting"))
-        .setAiAgentUrl(aiAgent(twilio, document, "websocketUrl"))
-        .setVoiceId(aiAgent(twilio, document, "voiceId"))
-        .setSmsReply(string(twilio, document, "smsAutoReply"))
-        .setSmsHelp(string(twilio, document, "smsHelpText"))
-        .setBusinessHours(businessHours(value(twilio, document, "businessHours"), warnings))
-        .build();
+    RoutingSnapshot routing = routing(document, warnings);
 
     return CompanyConfig.newBuilder()
         .setCompanyId(companyId)
@@ -83,6 +67,32 @@ public final class CompanyDocumentReader {
         .setWarnings(warnings)
         .setSourceVersion(sourceVersion)
         .setMirroredAt(Instant.now())
+        .build();
+  }
+
+  /**
+   * The routing part of a company document: what the answering stage needs to build the company's
+   * TwiML. Problems become warnings.
+   */
+  public RoutingSnapshot routing(Document document, List<String> warnings) {
+    CompanyDocument company = CompanyDocument.of(document);
+    String companyId = company.id();
+    Document twilio = company.twilio();
+    return RoutingSnapshot.newBuilder()
+        .setCompanyId(companyId)
+        .setCompanyName(company.name().orElse(null))
+        .setAccountSid(string(twilio, document, "accountSid"))
+        .setRoutingMode(routingMode(string(twilio, document, "callRoutingMode"), warnings))
+        .setForwardNumber(forwardNumber(string(twilio, document, "forwardNumber"), warnings))
+        .setRecordingEnabled(Boolean.TRUE.equals(value(twilio, document, "recordingEnabled")))
+        .setTranscriptionEnabled(Boolean.TRUE.equals(value(twilio, document, "transcriptionEnabled")))
+        .setWhisperMessage(string(twilio, document, "whisperMessage"))
+        .setGreeting(string(twilio, document, "voicemailGreeting"))
+        .setAiAgentUrl(aiAgent(twilio, document, "websocketUrl"))
+        .setVoiceId(aiAgent(twilio, document, "voiceId"))
+        .setSmsReply(string(twilio, document, "smsAutoReply"))
+        .setSmsHelp(string(twilio, document, "smsHelpText"))
+        .setBusinessHours(businessHours(value(twilio, document, "businessHours"), warnings))
         .build();
   }
 

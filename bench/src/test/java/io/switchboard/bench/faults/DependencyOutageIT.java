@@ -1,5 +1,6 @@
 package io.switchboard.bench.faults;
 
+import io.switchboard.bench.TcpProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,8 +1,6 @@
-package io.switchboard.bench;
+package io.switchboard.bench.peers.floor;
 
-import io.switchboard.bench.OpenLoopLoad.Outcome;
 import io.switchboard.kafka.KafkaClients;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,40 +27,33 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The floor under Switchboard's inline path, measured on the same broker: bare produce→consume hops
- * with the producer and consumer settings Switchboard uses ({@link KafkaClients}: idempotent,
- * acks=all, linger 0, read_committed, the same fetch wait). A record goes through three topics, as
- * a webhook does (ingress → resolver → call-handler → ingress); each relay only forwards the bytes.
- * The one-hop latency is taken at the first relay, the three-hop latency at the end of the chain.
+ * The Kafka part of the composed floor: a record goes through three topics as a webhook does
+ * (ingress → resolver → call-handler → ingress), with the producer and consumer settings
+ * Switchboard uses ({@link KafkaClients}: idempotent, acks=all, linger 0, read_committed, the same
+ * fetch wait). The first two relays only forward the bytes; the last one completes whoever waits
+ * for the record's key. No logic, no serialization beyond bytes.
  */
-public final class KafkaHopBaseline implements AutoCloseable {
+public final class KafkaRelayChain implements AutoCloseable {
 
-  static final int HOPS = 3;
-  private static final String TOPIC_PREFIX = "bench.kafka-hop-";
+  static final int TOPICS = 3;
+  private static final String TOPIC_PREFIX = "bench.floor-hop-";
 
   private final KafkaClients clients;
   private final int partitions;
-  private final int payloadBytes;
-  /** A record on its way through the chain: when it was due, and who waits for it. */
-  private record InFlight(long intendedNanos, CompletableFuture<Outcome> done) {}
-
-  private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
-  private final Recorder firstHop = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
+  private final Map<String, CompletableFuture<byte[]>> waiting = new ConcurrentHashMap<>();
   private final List<Relay> relays = new ArrayList<>();
   private KafkaProducer<String, byte[]> producer;
 
-  /** @param payloadBytes the size of each record's value: that of a serialized webhook event */
-  public KafkaHopBaseline(KafkaClients clients, int partitions, int payloadBytes) {
+  public KafkaRelayChain(KafkaClients clients, int partitions) {
     this.clients = clients;
     this.partitions = partitions;
-    this.payloadBytes = payloadBytes;
   }
 
-  public KafkaHopBaseline start() throws InterruptedException {
+  public KafkaRelayChain start() throws InterruptedException {
     createTopics();
-    producer = new KafkaProducer<>(clients.producerProperties("bench-hop-source"), new StringSerializer(),
+    producer = new KafkaProducer<>(clients.producerProperties("bench-floor-ingress"), new StringSerializer(),
         new ByteArraySerializer());
-    for (int hop = 1; hop <= HOPS; hop++) {
+    for (int hop = 1; hop <= TOPICS; hop++) {
       Relay relay = new Relay(hop);
       relays.add(relay);
       relay.start();
@@ -74,29 +64,30 @@ public final class KafkaHopBaseline implements AutoCloseable {
     return this;
   }
 
-  /** Sends record {@code sequence} into the chain; the future ends when it leaves the last hop. */
-  public CompletableFuture<Outcome> send(long sequence, long intendedNanos) {
-    CompletableFuture<Outcome> done = new CompletableFuture<>();
-    inFlight.put(sequence, new InFlight(intendedNanos, done));
-    byte[] value = new byte[payloadBytes];
-    ByteBuffer.wrap(value).putLong(sequence);
-    producer.send(new ProducerRecord<>(topic(1), Long.toString(sequence), value), (metadata, error) -> {
+  /**
+   * Produces {@code value} under {@code key} to the first topic; the future ends with the value when
+   * the record leaves the last topic, or exceptionally when a produce failed.
+   */
+  public CompletableFuture<byte[]> send(String key, byte[] value) {
+    CompletableFuture<byte[]> done = new CompletableFuture<>();
+    waiting.put(key, done);
+    producer.send(new ProducerRecord<>(topic(1), key, value), (metadata, error) -> {
       if (error != null) {
-        finish(sequence, Outcome.NO_ANSWER);
+        fail(key, error);
       }
     });
     return done;
   }
 
-  /** One-hop latencies since the last call, in microseconds from the intended send time. */
-  public Histogram firstHopLatencies() {
-    return firstHop.getIntervalHistogram();
+  /** Stops waiting for a key (the request gave up). */
+  public void forget(String key) {
+    waiting.remove(key);
   }
 
-  private void finish(long sequence, Outcome outcome) {
-    InFlight record = inFlight.remove(sequence);
-    if (record != null) {
-      record.done().complete(outcome);
+  private void fail(String key, Exception error) {
+    CompletableFuture<byte[]> done = waiting.remove(key);
+    if (done != null) {
+      done.completeExceptionally(error);
     }
   }
 
@@ -107,23 +98,23 @@ public final class KafkaHopBaseline implements AutoCloseable {
   private void createTopics() {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, clients.bootstrapServers()))) {
       List<NewTopic> topics = new ArrayList<>();
-      for (int hop = 1; hop <= HOPS; hop++) {
+      for (int hop = 1; hop <= TOPICS; hop++) {
         topics.add(new NewTopic(topic(hop), partitions, (short) 1));
       }
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Cannot create the baseline topics", e.getCause());
+        throw new IllegalStateException("Cannot create the floor's topics", e.getCause());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while creating the baseline topics", e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("Baseline topics not created within 30 s", e);
+      throw new IllegalStateException("Interrupted while creating the floor's topics", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("The floor's topics not created within 30 s", e);
     }
   }
 
-  /** Reads one hop's topic from its end and forwards each record to the next hop, or ends it. */
+  /** Reads one topic from its end and forwards each record to the next topic, or ends it. */
   private final class Relay implements Runnable {
     private final int hop;
     private final CountDownLatch positioned = new CountDownLatch(1);
@@ -133,7 +124,7 @@ public final class KafkaHopBaseline implements AutoCloseable {
 
     Relay(int hop) {
       this.hop = hop;
-      this.thread = new Thread(this, "bench-hop-" + hop);
+      this.thread = new Thread(this, "bench-floor-hop-" + hop);
       this.thread.setDaemon(true);
     }
 
@@ -149,10 +140,11 @@ public final class KafkaHopBaseline implements AutoCloseable {
 
     @Override
     public void run() {
-      KafkaProducer<String, byte[]> next = hop < HOPS ? new KafkaProducer<>(
-          clients.producerProperties("bench-hop-" + hop), new StringSerializer(), new ByteArraySerializer()) : null;
-      try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clients.consumerProperties(null, "bench-hop-" + hop),
-          new StringDeserializer(), new ByteArrayDeserializer())) {
+      KafkaProducer<String, byte[]> next = hop < TOPICS ? new KafkaProducer<>(
+          clients.producerProperties("bench-floor-hop-" + hop), new StringSerializer(), new ByteArraySerializer())
+          : null;
+      try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(clients.consumerProperties(null,
+          "bench-floor-hop-" + hop), new StringDeserializer(), new ByteArrayDeserializer())) {
         consumer = c;
         List<TopicPartition> assigned = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
@@ -164,21 +156,18 @@ public final class KafkaHopBaseline implements AutoCloseable {
         positioned.countDown();
         while (running) {
           for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(100))) {
-            long sequence = ByteBuffer.wrap(record.value()).getLong();
-            if (hop == 1) {
-              InFlight sent = inFlight.get(sequence);
-              if (sent != null) {
-                firstHop.recordValue((System.nanoTime() - sent.intendedNanos()) / 1_000);
-              }
-            }
             if (next != null) {
-              next.send(new ProducerRecord<>(topic(hop + 1), record.key(), record.value()), (metadata, error) -> {
+              String key = record.key();
+              next.send(new ProducerRecord<>(topic(hop + 1), key, record.value()), (metadata, error) -> {
                 if (error != null) {
-                  finish(sequence, Outcome.NO_ANSWER);
+                  fail(key, error);
                 }
               });
             } else {
-              finish(sequence, Outcome.OK);
+              CompletableFuture<byte[]> done = waiting.remove(record.key());
+              if (done != null) {
+                done.complete(record.value());
+              }
             }
           }
         }

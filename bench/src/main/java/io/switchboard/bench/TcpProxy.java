@@ -1,4 +1,4 @@
-package io.switchboard.bench.faults;
+package io.switchboard.bench;
 
 import io.switchboard.local.stack.FreePorts;
 import java.io.IOException;
@@ -11,29 +11,33 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A TCP forwarder on 127.0.0.1 in front of a dependency (MongoDB, the schema registry), which a
  * test can {@link #cut()}: open connections are reset and new ones refused, as when the dependency
- * is stopped, until {@link #restore()}.
+ * is stopped, until {@link #restore()}; or {@link #stall()}: connections stay open but nothing is
+ * passed on in either direction, as when the dependency stops answering, until {@link #resume()}.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final int port = FreePorts.next();
   private final int target;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
+  /** Open while bytes flow; a stall replaces it with a closed one until resumed. */
+  private volatile CountDownLatch flowing = new CountDownLatch(0);
 
-  TcpProxy(int target) {
+  public TcpProxy(int target) {
     this.target = target;
     restore();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  synchronized void restore() {
+  public synchronized void restore() {
     try {
       ServerSocket socket = new ServerSocket();
       socket.setReuseAddress(true);
@@ -47,10 +51,21 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  synchronized void cut() {
+  public synchronized void cut() {
     closeQuietly(server);
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
+  }
+
+  /** Nothing is passed on, in either direction, until {@link #resume()}; connections stay open. */
+  public synchronized void stall() {
+    if (flowing.getCount() == 0) {
+      flowing = new CountDownLatch(1);
+    }
+  }
+
+  public synchronized void resume() {
+    flowing.countDown();
   }
 
   private void accept(ServerSocket socket) {
@@ -73,11 +88,14 @@ final class TcpProxy implements AutoCloseable {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n; (n = in.read(buffer)) >= 0; ) {
+          flowing.await();
           out.write(buffer, 0, n);
           out.flush();
         }
       } catch (IOException e) {
         // one side closed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         closeQuietly(from);
         closeQuietly(to);
@@ -101,6 +119,7 @@ final class TcpProxy implements AutoCloseable {
 
   @Override
   public void close() {
+    resume();
     cut();
   }
 }
