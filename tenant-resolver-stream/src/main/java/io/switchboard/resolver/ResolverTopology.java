@@ -100,9 +100,11 @@ public final class ResolverTopology {
         .leftJoin(routes, (event, route) -> Resolution.decide(event, route, config.clock().instant()));
 
     KStream<String, Resolution> resolutions = joined.merge(withoutNumber);
+    // Diagnostics only: kept where the number's partition runs, never logged to a changelog, so that
+    // a webhook costs no extra Kafka record. A partition that moves starts with no last webhook.
     builder.addStateStore(Stores.keyValueStoreBuilder(config.store(LastResolutionRecorder.STORE),
         Serdes.String(), AvroSerde.forTopic(registry, STATE_SUBJECT_PREFIX + LastResolutionRecorder.STORE + "-value",
-            NumberResolution.class)));
+            NumberResolution.class)).withLoggingDisabled());
     joined.process(LastResolutionRecorder::new, Named.as("last-resolution"), LastResolutionRecorder.STORE);
     resolutions.filter((number, resolution) -> resolution.isResolved())
         .map((number, resolution) -> org.apache.kafka.streams.KeyValue.pair(resolution.resolvedKey(), resolution.resolved()))

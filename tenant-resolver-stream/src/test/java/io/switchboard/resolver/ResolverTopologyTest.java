@@ -15,6 +15,7 @@ import io.switchboard.schemas.events.WebhookReceived;
 import io.switchboard.schemas.kafka.Topic;
 import io.switchboard.schemas.kafka.Topics;
 import io.switchboard.schemas.registry.InMemorySchemaRegistry;
+import io.switchboard.schemas.tenants.NumberResolution;
 import io.switchboard.schemas.tenants.CompanyConfig;
 import io.switchboard.schemas.tenants.PhoneNumberEntry;
 import io.switchboard.schemas.tenants.PhoneRoute;
@@ -174,6 +175,19 @@ class ResolverTopologyTest {
     try (var all = last.all()) {
       assertThat(all.hasNext()).as("entries kept for unclaimed numbers").isFalse();
     }
+  }
+
+  @Test
+  void shouldRememberEachNumbersLastWebhookWithoutWritingAKafkaRecordPerWebhook() {
+    configs.pipeInput(ACME, company(ACME, ACME_SID, RoutingMode.FORWARD, active("+15551110001")), T0);
+    for (int i = 0; i < 20; i++) {
+      webhooks.pipeInput("+15551110001", call("CA" + i, ACME_SID, "+15551110001", ACME), T0.plusSeconds(1 + i));
+    }
+
+    assertThat(resolved.readValuesToList()).hasSize(20);
+    var last = driver.<String, NumberResolution>getKeyValueStore(ResolverTopology.LAST_RESOLUTION_STORE);
+    assertThat(last.get("+15551110001").getCallSid()).isEqualTo("CA19");
+    assertThat(driver.producedTopicNames()).as("topics written").noneMatch(t -> t.contains(LastResolutionRecorder.STORE));
   }
 
   @Test
