@@ -2,6 +2,7 @@ package io.switchboard.callhandler;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.callhandler.effects.DeferralTopology;
+import io.switchboard.callhandler.effects.KafkaReplyLookup;
 import io.switchboard.callhandler.effects.OutcomeStore;
 import io.switchboard.kafka.TopicReplica;
 import io.switchboard.domain.twilio.TenantClients;
@@ -87,7 +88,8 @@ public class CallHandlerApplication {
     config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(props, "switchboard-deferrals"));
     config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     KafkaStreams streams = new KafkaStreams(DeferralTopology.buildTopology(new DeferralTopology.Config(
-        clients.registry(), Clock.systemUTC())), config);
+        clients.registry(), Clock.systemUTC(), new KafkaReplyLookup(clients, props.groupId() + "-deferrals-catch-up"))),
+        config);
     clients.bindMetrics(streams);
     return streams;
   }
