@@ -41,15 +41,17 @@ public final class BenchReport {
         + "generator share this machine's cores.\n\n");
 
     md.append("### Three designs, same machine, same fleet, same traffic\n\n");
-    md.append("Open loop at a constant rate; latency from each webhook's intended send time to its answer. "
+    md.append(String.format(Locale.ROOT, "Open loop at a constant rate; latency from each webhook's intended send time to its answer. "
         + "\"Right\": Switchboard and the seed design must answer the called company's own TwiML for its routing "
-        + "mode (a holding answer is not right), the composed floor its fixed answer naming the call. CPU is the "
-        + "CPU time of every thread of the run (all processes, broker, stand-ins, generator, GC and JIT, and the "
-        + "registry's own JVM) over the webhooks sent; Kafka records and bytes are what the broker appended to "
-        + "all topics over the webhooks sent.\n\n");
+        + "mode (a holding answer is not right), the composed floor its fixed answer naming the call. \"Cores\" is "
+        + "the CPU time of everything on the machine during the step (every process, the broker, the stand-ins, "
+        + "the generator, GC and JIT, and the registry's own JVM) over its length; \"CPU ms / webhook\" is that "
+        + "CPU time beyond what the idle machine uses (%.2f cores with no webhook sent: every process's consumers "
+        + "polling, the broker serving them, the JIT), over the webhooks sent. Kafka records and bytes are what "
+        + "the broker appended to all topics, over the webhooks sent.%n%n", results.idle().cores()));
     md.append("| Offered /s | Design | Sent | Right | Errors | p50 ms | p99 ms | p99.9 ms | max ms | Sustained "
-        + "| CPU ms / webhook | Kafka records / webhook | Kafka bytes / webhook |\n");
-    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|\n");
+        + "| Cores | CPU ms / webhook | Kafka records / webhook | Kafka bytes / webhook |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|---:|\n");
     for (BenchRun.Step step : results.steps()) {
       md.append(designRow(step));
     }
@@ -96,6 +98,10 @@ public final class BenchReport {
             during.getValueAtPercentile(99) / 1000.0, during.getMaxValue() / 1000.0));
       }
       md.append("\n");
+    }
+
+    if (results.scale() != null) {
+      md.append(scaleSection(results));
     }
 
     md.append("### Switchboard's stages\n\n");
@@ -156,11 +162,11 @@ public final class BenchReport {
   private static String designRow(BenchRun.Step step) {
     Result r = step.result();
     long errors = r.sent() - r.count(Outcome.OK);
-    return String.format(Locale.ROOT, "| %,d | %s | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %s | %.2f | %.1f "
-            + "| %,.0f |%n",
+    return String.format(Locale.ROOT, "| %,d | %s | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %s | %.2f | %.2f "
+            + "| %.1f | %,.0f |%n",
         step.rate(), step.design().label, r.sent(), r.count(Outcome.OK), errors, r.p(50), r.p(99), r.p(99.9),
-        r.maxMillis(), BenchRun.sustained(r) ? "yes" : "no", step.cpuMillisPerWebhook(), step.recordsPerWebhook(),
-        step.bytesPerWebhook());
+        r.maxMillis(), BenchRun.sustained(r) ? "yes" : "no", step.cpuRaw().cores(), step.cpuMillisPerWebhook(),
+        step.recordsPerWebhook(), step.bytesPerWebhook());
   }
 
   /** Each target of the comparison, met or not, with the figures it is judged by. */
@@ -206,19 +212,24 @@ public final class BenchReport {
     java.util.Set<String> parts = new java.util.LinkedHashSet<>();
     steps.forEach(st -> parts.addAll(st.cpu().nanosByPart().keySet()));
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "### Where the CPU goes, at %,d/s%n%n", rate));
-    md.append("CPU milliseconds per webhook by part, from each thread's CPU time over the step (the highest "
-        + "fixed rate every design sustained). Every part runs in all three steps; a part's cost in a peer's "
-        + "column is what it does meanwhile (Switchboard's processes idle, the broker serving them).\n\n");
-    md.append("| Part |").append(steps.stream().map(st -> " " + st.design().label + " |").collect(Collectors.joining()))
-        .append("\n|---|").append("---:|".repeat(steps.size())).append("\n");
+    md.append("CPU milliseconds per webhook by part beyond the part's idle use, from each thread's CPU time "
+        + "over the step (the highest fixed rate every design sustained). Threads are assigned to parts by name; "
+        + "\"JVM\" is the process's CPU time that no live thread accounts for (GC, JIT compilers, threads that "
+        + "ended during the step).\n\n");
+    CpuAccounting.Usage idle = results.idle();
+    parts.addAll(idle.nanosByPart().keySet());
+    md.append("| Part | Idle (cores) |").append(steps.stream().map(st -> " " + st.design().label + " |")
+            .collect(Collectors.joining()))
+        .append("\n|---|---:|").append("---:|".repeat(steps.size())).append("\n");
     for (String part : parts) {
-      md.append("| ").append(part).append(" |");
+      md.append("| ").append(part).append(String.format(Locale.ROOT, " | %.3f |",
+          (double) idle.nanosByPart().getOrDefault(part, 0L) / idle.wallNanos()));
       for (BenchRun.Step st : steps) {
         md.append(String.format(Locale.ROOT, " %.3f |", st.cpu().millisPer(part, st.result().sent())));
       }
       md.append("\n");
     }
-    md.append("| **All** |");
+    md.append(String.format(Locale.ROOT, "| **All** | **%.3f** |", idle.cores()));
     steps.forEach(st -> md.append(String.format(Locale.ROOT, " **%.3f** |", st.cpuMillisPerWebhook())));
     md.append("\n\n");
     if (!results.unclassifiedCpu().isEmpty()) {
@@ -251,6 +262,42 @@ public final class BenchReport {
       });
     }
     return md.append("\n").toString();
+  }
+
+  private static String scaleSection(Results results) {
+    FleetScale.Report scale = results.scale();
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "### %,d numbers%n%n", scale.largeNumbers()));
+    md.append(String.format(Locale.ROOT, "At the end of the run the fleet grows from %,d to %,d numbers (the same "
+        + "companies with more numbers each, written to MongoDB while everything runs); Switchboard is measured "
+        + "at %d/s before and after (10 s each, after 5 s of warm-up); then the resolver is restarted with its "
+        + "state directory wiped, as on a new machine, and restores its stores from their changelogs.%n%n",
+        scale.smallNumbers(), scale.largeNumbers(), scale.rate()));
+    StageBreakdown.Stages small = results.stages().between(scale.small().startedAtMillis(),
+        scale.small().endedAtMillis());
+    StageBreakdown.Stages large = results.stages().between(scale.large().startedAtMillis(),
+        scale.large().endedAtMillis());
+    md.append(String.format(Locale.ROOT, "| | %,d numbers | %,d numbers |%n|---|---:|---:|%n", scale.smallNumbers(),
+        scale.largeNumbers()));
+    md.append(String.format(Locale.ROOT, "| Right / sent | %,d / %,d | %,d / %,d |%n", scale.small().count(Outcome.OK),
+        scale.small().sent(), scale.large().count(Outcome.OK), scale.large().sent()));
+    md.append(String.format(Locale.ROOT, "| p50 / p99 / p99.9 ms | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f |%n",
+        scale.small().p(50), scale.small().p(99), scale.small().p(99.9), scale.large().p(50), scale.large().p(99),
+        scale.large().p(99.9)));
+    md.append(String.format(Locale.ROOT, "| Ingress → resolver p50 / p99 ms (route lookup included) | %d / %d "
+        + "| %d / %d |%n", small.toResolver().getValueAtPercentile(50), small.toResolver().getValueAtPercentile(99),
+        large.toResolver().getValueAtPercentile(50), large.toResolver().getValueAtPercentile(99)));
+    md.append(String.format(Locale.ROOT, "| Heap after a full GC, whole JVM | %,.0f MB | %,.0f MB |%n%n",
+        scale.heapSmall() / 1e6, scale.heapLarge() / 1e6));
+    md.append(String.format(Locale.ROOT, "- Routing the grown fleet (every probe across it answered right): %.1f s "
+        + "after the MongoDB writes.%n", scale.routing().toMillis() / 1e3));
+    md.append(String.format(Locale.ROOT, "- Memory per number: %,.0f bytes of heap per added number (every process "
+        + "in this JVM: the ingress's number → company view, the resolver's caches, Kafka clients' buffers); the "
+        + "resolver's state directory holds %,.0f bytes per number (%,.0f MB, RocksDB on disk, off the heap).%n",
+        scale.heapBytesPerAddedNumber(), scale.stateBytesPerNumber(), scale.stateBytes() / 1e6));
+    md.append(String.format(Locale.ROOT, "- Restore with the state directory wiped: ready after **%.1f s**, the grown "
+        + "fleet's last number answered right after %.1f s (goal: under 60 s).%n%n",
+        scale.restoreReady().toMillis() / 1e3, scale.restoreAnswering().toMillis() / 1e3));
+    return md.toString();
   }
 
   /** Replaces what follows the results marker in the document (or appends the marker and the results). */

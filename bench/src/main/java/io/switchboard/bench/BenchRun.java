@@ -43,6 +43,10 @@ public final class BenchRun {
   private static final long SETTLED_MILLIS = 100;
   /** How long MongoDB answers normally before and after its stall, in the stall step. */
   private static final Duration AROUND_STALL = Duration.ofSeconds(5);
+  /** Webhooks/s before and after the fleet grows. */
+  private static final int SCALE_RATE = 200;
+  /** How long the idle machine's own CPU use is measured. */
+  private static final Duration IDLE = Duration.ofSeconds(10);
 
   /**
    * @param rates offered rates, webhooks per second
@@ -51,10 +55,11 @@ public final class BenchRun {
    * @param repeats how many times the search for the maximum runs
    * @param stall how long MongoDB stops answering in the stall step; zero for no stall step
    * @param peers whether the seed's design and the composed floor are measured beside Switchboard
+   * @param scaleNumbers the fleet grown to this many numbers at the end of the run; 0 for no growth
    */
   public record Settings(int companies, int numbers, List<Integer> rates, Duration step, Duration warmup, int warmupRate,
       Duration stepWarmup, int searchCeiling, int repeats, Duration stall, int stallRate, int propagationSamples,
-      boolean peers, long seed, Path apicurioHome, Map<String, Object> overrides) {}
+      boolean peers, int scaleNumbers, long seed, Path apicurioHome, Map<String, Object> overrides) {}
 
   /** The designs measured side by side. */
   public enum Design {
@@ -69,8 +74,12 @@ public final class BenchRun {
     }
   }
 
-  /** One design at one offered rate, with what it cost. */
-  public record Step(Design design, int rate, Result result, CpuAccounting.Usage cpu, BrokerCounters.Counts kafka) {
+  /**
+   * One design at one offered rate, with what it cost: {@code cpu} is the CPU time used beyond the
+   * idle machine's, {@code cpuRaw} all of it.
+   */
+  public record Step(Design design, int rate, Result result, CpuAccounting.Usage cpu, CpuAccounting.Usage cpuRaw,
+      BrokerCounters.Counts kafka) {
 
     public double cpuMillisPerWebhook() {
       return cpu.totalMillisPer(result.sent());
@@ -111,9 +120,11 @@ public final class BenchRun {
   public record StallStep(Design design, Result result, Histogram beforeMicros, Histogram duringMicros,
       long duringWrong) {}
 
+  /** @param idle what the whole machine used with no webhook sent, after every design warmed up */
   public record Results(Settings settings, List<Step> steps, List<Search> searches, List<StallStep> stalls,
       ConfigPropagation.Result propagation, LossCheck.Report loss, StageBreakdown stages, Duration setup,
-      Duration total, List<String> problems, Map<String, Long> unclassifiedCpu) {
+      Duration total, List<String> problems, Map<String, Long> unclassifiedCpu, CpuAccounting.Usage idle,
+      FleetScale.Report scale) {
 
     /** The step of a design at a rate of the fixed ladder, or null. */
     public Step step(Design design, int rate) {
@@ -130,6 +141,7 @@ public final class BenchRun {
   private final BrokerCounters broker = new BrokerCounters();
   private final Map<String, Long> unclassified = new HashMap<>();
   private CpuAccounting cpu;
+  private CpuAccounting.Usage idle;
 
   public BenchRun(Settings settings, Consumer<String> progress) {
     this.settings = settings;
@@ -195,6 +207,11 @@ public final class BenchRun {
           }
           settle(target);
         }
+        progress.accept("Measuring the idle machine for " + IDLE.toSeconds() + " s");
+        CpuAccounting.Snapshot idleFrom = cpu.snapshot();
+        Thread.sleep(IDLE.toMillis());
+        idle = cpu.between(idleFrom, cpu.snapshot());
+        progress.accept(String.format("    %.2f cores used with no webhook sent", idle.cores()));
 
         List<Step> steps = new ArrayList<>();
         for (int rate : settings.rates()) {
@@ -221,11 +238,16 @@ public final class BenchRun {
         progress.accept("Checking " + switchboard.answered().size() + " answered webhooks against "
             + Topics.WEBHOOKS.name() + " and " + Topics.CALL_EVENTS.name());
         LossCheck.Report loss = lossCheck.check(switchboard.answered(), Duration.ofSeconds(30));
+        FleetScale.Report scale = settings.scaleNumbers() > fleet.numbers()
+            ? FleetScale.measure(fleet, settings.scaleNumbers(), settings.seed(), SCALE_RATE, services,
+                stack.workDir().resolve("resolver-state"), stack.mongoUri(), SwitchboardServices.DATABASE, http,
+                progress)
+            : null;
         StageBreakdown stages = StageBreakdown.read(stack.kafkaClients());
         List<String> problems = new ArrayList<>();
         targets.forEach(t -> t.webhooks().problems().forEach(p -> problems.add(t.design().label + ": " + p)));
         return new Results(settings, steps, searches, stalls, propagation, loss, stages, setup,
-            Duration.ofNanos(System.nanoTime() - began), problems, Map.copyOf(unclassified));
+            Duration.ofNanos(System.nanoTime() - began), problems, Map.copyOf(unclassified), idle, scale);
       }
     }
   }
@@ -313,15 +335,16 @@ public final class BenchRun {
     CpuAccounting.Snapshot cpuBefore = cpu.snapshot();
     BrokerCounters.Counts kafkaBefore = broker.read();
     Result result = load(target, rate, settings.step());
-    CpuAccounting.Usage usage = cpu.between(cpuBefore, cpu.snapshot());
+    CpuAccounting.Usage raw = cpu.between(cpuBefore, cpu.snapshot());
+    CpuAccounting.Usage usage = raw.beyond(idle);
     BrokerCounters.Counts kafka = broker.read().minus(kafkaBefore);
-    usage.unclassifiedByName().forEach((name, nanos) -> unclassified.merge(name, nanos, Long::sum));
+    raw.unclassifiedByName().forEach((name, nanos) -> unclassified.merge(name, nanos, Long::sum));
     report(result);
-    progress.accept(String.format("    CPU %.2f ms per webhook, %.1f Kafka records and %.0f bytes per webhook",
-        usage.totalMillisPer(result.sent()), (double) kafka.totalRecords() / result.sent(),
-        (double) kafka.totalBytes() / result.sent()));
+    progress.accept(String.format("    CPU %.2f ms per webhook beyond idle (%.2f cores in all), %.1f Kafka records "
+        + "and %.0f bytes per webhook", usage.totalMillisPer(result.sent()), raw.cores(),
+        (double) kafka.totalRecords() / result.sent(), (double) kafka.totalBytes() / result.sent()));
     settle(target);
-    return new Step(target.design(), rate, result, usage, kafka);
+    return new Step(target.design(), rate, result, usage, raw, kafka);
   }
 
   /**

@@ -69,7 +69,7 @@ public final class CpuAccounting {
     }
     long children = ProcessHandle.current().descendants()
         .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
-    return new Snapshot(cpu, names, os.getProcessCpuTime(), children);
+    return new Snapshot(cpu, names, os.getProcessCpuTime(), children, System.nanoTime());
   }
 
   /** What each part used between two snapshots, in nanoseconds, largest first. */
@@ -94,7 +94,7 @@ public final class CpuAccounting {
     byPart.merge(JVM, Math.max(0, process - threadsTotal), Long::sum);
     byPart.merge(REGISTRY, Math.max(0, after.childrenCpu() - before.childrenCpu()), Long::sum);
     return new Usage(sorted(byPart), sorted(unclassified), process + Math.max(0, after.childrenCpu()
-        - before.childrenCpu()));
+        - before.childrenCpu()), after.wallNanos() - before.wallNanos());
   }
 
   String classify(String name) {
@@ -121,14 +121,35 @@ public final class CpuAccounting {
     return out;
   }
 
-  public record Snapshot(Map<Long, Long> cpu, Map<Long, String> names, long processCpu, long childrenCpu) {}
+  public record Snapshot(Map<Long, Long> cpu, Map<Long, String> names, long processCpu, long childrenCpu,
+      long wallNanos) {}
 
   /**
    * @param nanosByPart CPU time by part, largest first
    * @param unclassifiedByName threads no rule recognised, by name with digits folded
    * @param totalNanos the JVM's and the registry's CPU time together
+   * @param wallNanos the time between the two snapshots
    */
-  public record Usage(Map<String, Long> nanosByPart, Map<String, Long> unclassifiedByName, long totalNanos) {
+  public record Usage(Map<String, Long> nanosByPart, Map<String, Long> unclassifiedByName, long totalNanos,
+      long wallNanos) {
+
+    /**
+     * What was used beyond {@code idle}'s rate, part by part (never below zero): the cost of the work
+     * done between the snapshots, without what every process, the broker and the JVM use anyway.
+     */
+    public Usage beyond(Usage idle) {
+      double scale = (double) wallNanos / idle.wallNanos();
+      Map<String, Long> byPart = new HashMap<>();
+      nanosByPart.forEach((part, used) -> byPart.put(part,
+          Math.max(0, used - Math.round(idle.nanosByPart().getOrDefault(part, 0L) * scale))));
+      long total = byPart.values().stream().mapToLong(Long::longValue).sum();
+      return new Usage(sorted(byPart), unclassifiedByName, total, wallNanos);
+    }
+
+    /** Cores used on average between the snapshots. */
+    public double cores() {
+      return wallNanos == 0 ? 0 : (double) totalNanos / wallNanos;
+    }
 
     /** Milliseconds of CPU per operation for one part. */
     public double millisPer(String part, long operations) {

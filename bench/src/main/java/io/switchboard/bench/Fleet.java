@@ -41,6 +41,9 @@ public final class Fleet {
   private final Mode[] modes;
   private final int numbersPerCompany;
   private final int numberCount;
+  /** Numbers each company got when the fleet grew, after the first {@link #baseNumbers}; 0 if it did not. */
+  private final int addedPerCompany;
+  private final int baseNumbers;
 
   private Fleet(int companies, int numbers, long seed) {
     if (companies < 1 || numbers < companies) {
@@ -64,10 +67,34 @@ public final class Fleet {
     }
     this.numbersPerCompany = numbers / companies;
     this.numberCount = numbersPerCompany * companies;
+    this.baseNumbers = numberCount;
+    this.addedPerCompany = 0;
+  }
+
+  private Fleet(Fleet base, int numbers) {
+    if (numbers > 1_000_000 || numbers <= base.numbers()) {
+      throw new IllegalArgumentException("a fleet grows to more numbers, at most 1,000,000; got " + numbers);
+    }
+    companyIds = base.companyIds;
+    accountSids = base.accountSids;
+    authTokens = base.authTokens;
+    modes = base.modes.clone();
+    numbersPerCompany = base.numbersPerCompany;
+    baseNumbers = base.numberCount;
+    addedPerCompany = (numbers - baseNumbers) / companyIds.length;
+    numberCount = baseNumbers + addedPerCompany * companyIds.length;
   }
 
   public static Fleet generate(int companies, int numbers, long seed) {
     return new Fleet(companies, numbers, seed);
+  }
+
+  /**
+   * The same companies, each keeping its numbers and given more, for {@code numbers} in all: no
+   * number moves to another company.
+   */
+  public Fleet grownTo(int numbers) {
+    return new Fleet(this, numbers);
   }
 
   public int companies() {
@@ -90,7 +117,7 @@ public final class Fleet {
   }
 
   public int companyOfNumber(int i) {
-    return i / numbersPerCompany;
+    return i < baseNumbers ? i / numbersPerCompany : (i - baseNumbers) / addedPerCompany;
   }
 
   public String companyId(int company) {
@@ -136,11 +163,37 @@ public final class Fleet {
     }
   }
 
+  /**
+   * Replaces every company's document in MongoDB with this fleet's (upserting), in batches: the same
+   * companies with this fleet's numbers, as when companies add numbers.
+   */
+  public void replaceIn(String mongoUri, String database) {
+    try (MongoClient mongo = MongoClients.create(mongoUri)) {
+      MongoCollection<Document> companies = mongo.getDatabase(database).getCollection(CompanyDocument.COLLECTION);
+      List<com.mongodb.client.model.WriteModel<Document>> batch = new ArrayList<>(INSERT_BATCH);
+      for (int c = 0; c < companies(); c++) {
+        Document document = document(c, modes[c]);
+        batch.add(new com.mongodb.client.model.ReplaceOneModel<>(new Document("_id", document.get("_id")), document,
+            new com.mongodb.client.model.ReplaceOptions().upsert(true)));
+        if (batch.size() == INSERT_BATCH) {
+          companies.bulkWrite(batch);
+          batch.clear();
+        }
+      }
+      if (!batch.isEmpty()) {
+        companies.bulkWrite(batch);
+      }
+    }
+  }
+
   /** The company's document with the given routing mode. */
   public Document document(int company, Mode mode) {
-    List<Document> numbers = new ArrayList<>(numbersPerCompany);
+    List<Document> numbers = new ArrayList<>(numbersPerCompany + addedPerCompany);
     for (int n = 0; n < numbersPerCompany; n++) {
       numbers.add(CompanyDocument.numberEntry(number(firstNumberOf(company) + n), "active", n == 0));
+    }
+    for (int n = 0; n < addedPerCompany; n++) {
+      numbers.add(CompanyDocument.numberEntry(number(baseNumbers + company * addedPerCompany + n), "active", false));
     }
     Document twilio = new Document("accountSid", accountSids[company])
         .append("authToken", authTokens[company])

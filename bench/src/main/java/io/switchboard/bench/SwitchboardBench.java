@@ -27,6 +27,11 @@ public final class SwitchboardBench implements Callable<Integer> {
       description = "Numbers across the fleet, up to 1,000,000 (default: ${DEFAULT-VALUE})")
   int numbers;
 
+  @Option(names = "--scale-numbers", defaultValue = "0",
+      description = "At the end, grow the fleet to this many numbers (up to 1,000,000) and measure routing, memory "
+          + "and the resolver's restore at that size; 0 to skip (default: ${DEFAULT-VALUE})")
+  int scaleNumbers;
+
   @Option(names = "--rates", split = ",", defaultValue = "100,500,1000,2000",
       description = "Offered rates in webhooks/s (default: ${DEFAULT-VALUE})")
   List<Integer> rates;
@@ -98,7 +103,7 @@ public final class SwitchboardBench implements Callable<Integer> {
     ZonedDateTime started = ZonedDateTime.now();
     BenchRun.Settings settings = new BenchRun.Settings(companies, numbers, rates, Duration.ofSeconds(stepSeconds),
         Duration.ofSeconds(warmupSeconds), warmupRate, Duration.ofSeconds(stepWarmupSeconds), searchCeiling, repeats,
-        Duration.ofSeconds(stallSeconds), stallRate, propagationSamples, peers, seed,
+        Duration.ofSeconds(stallSeconds), stallRate, propagationSamples, peers, scaleNumbers, seed,
         apicurioHome != null ? apicurioHome : ApicurioRegistry.defaultHome(), Map.of());
     BenchRun.Results results = new BenchRun(settings, System.out::println).run();
     List<Microbenchmarks.Score> scores = List.of();

@@ -28,7 +28,7 @@ class BenchSmokeIT {
   @Test
   void shouldRunTheWholeBenchmarkAtALowRateAndLoseNothing(@TempDir Path dir) throws Exception {
     BenchRun.Settings settings = new BenchRun.Settings(60, 180, List.of(20), Duration.ofSeconds(3), Duration.ofSeconds(2),
-        20, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(2), 20, 2, true, 7, ApicurioRegistry.defaultHome(),
+        20, Duration.ofSeconds(1), 0, 1, Duration.ofSeconds(2), 20, 2, true, 600, 7, ApicurioRegistry.defaultHome(),
         Map.of());
     List<String> progress = new ArrayList<>();
 
@@ -60,6 +60,13 @@ class BenchSmokeIT {
           .isEqualTo(40);
     }
 
+    FleetScale.Report scale = results.scale();
+    assertThat(scale.largeNumbers()).isEqualTo(600);
+    assertThat(scale.small().count(Outcome.OK)).as("right before growing").isEqualTo(scale.small().sent());
+    assertThat(scale.large().count(Outcome.OK)).as("right after growing").isEqualTo(scale.large().sent());
+    assertThat(scale.stateBytes()).isPositive();
+    assertThat(scale.restoreAnswering()).isGreaterThanOrEqualTo(scale.restoreReady());
+
     LossCheck.Report loss = results.loss();
     assertThat(loss.answered()).isGreaterThanOrEqualTo(60 + 40);
     assertThat(loss.lossless()).as("missing: %s", loss.sampleMissing()).isTrue();
@@ -77,7 +84,7 @@ class BenchSmokeIT {
     String written = Files.readString(document);
     assertThat(written).startsWith("# Benchmarks\n\nHand-written notes.").doesNotContain("old results")
         .contains("| 20 | Switchboard | 60 | 60 | 0 |").contains("| 20 | Seed design | 60 | 60 | 0 |")
-        .contains("| 20 | Composed floor | 60 | 60 | 0 |").contains("### MongoDB stops answering")
+        .contains("| 20 | Composed floor | 60 | 60 | 0 |").contains("### MongoDB stops answering").contains("### 600 numbers")
         .contains("### No loss");
   }
 }

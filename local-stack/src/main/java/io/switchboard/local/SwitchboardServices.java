@@ -239,10 +239,19 @@ public final class SwitchboardServices implements AutoCloseable {
    * starts it again with the same settings on the same port; returns once it has started.
    */
   public void restart(String process, int index) {
+    restart(process, index, () -> { });
+  }
+
+  /**
+   * The same, running {@code whileStopped} between the stop and the start (to wipe a state
+   * directory, as a replaced machine would have none).
+   */
+  public void restart(String process, int index, Runnable whileStopped) {
     Instance instance = instances.stream().filter(i -> i.process.equals(process)).skip(index).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no instance " + index + " of " + process));
     long began = System.nanoTime();
     instance.context.close();
+    whileStopped.run();
     long stopped = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
