@@ -13,8 +13,11 @@ import org.apache.hc.core5.io.CloseMode;
  */
 final class SingleAttemptHttpClient extends NetworkHttpClient implements AutoCloseable {
 
-  SingleAttemptHttpClient(HttpClientBuilder builder) {
+  private final Runnable onClose;
+
+  SingleAttemptHttpClient(HttpClientBuilder builder, Runnable onClose) {
     super(builder);
+    this.onClose = onClose;
   }
 
   @Override
@@ -22,9 +25,10 @@ final class SingleAttemptHttpClient extends NetworkHttpClient implements AutoClo
     return makeRequest(request);
   }
 
-  /** Closes the connections and stops the idle-connection evictor's thread. */
+  /** Closes the connections; the shared idle-connection evictor forgets the pool. */
   @Override
   public void close() {
     client.close(CloseMode.GRACEFUL);
+    onClose.run();
   }
 }

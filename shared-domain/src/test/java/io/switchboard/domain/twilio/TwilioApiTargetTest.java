@@ -61,6 +61,25 @@ class TwilioApiTargetTest {
     }
   }
 
+  /**
+   * Every tenant has a client of its own: a thread per client (HttpClient's idle-connection
+   * evictor) meant ten thousand threads for ten thousand tenants, whose wake-ups and stacks cost the
+   * benchmark's machine more than a core with no webhook sent.
+   */
+  @Test
+  void shouldStartNoThreadPerTenantClient() {
+    TwilioApiTarget target = TwilioApiTarget.standIn("http://127.0.0.1:9");
+    java.util.List<HttpClient> clients = new java.util.ArrayList<>();
+    int before = Thread.activeCount();
+
+    for (int i = 0; i < 200; i++) {
+      clients.add(target.newHttpClient());
+    }
+
+    assertThat(clients).hasSize(200);
+    assertThat(Thread.activeCount() - before).as("threads started for 200 tenant clients").isLessThanOrEqualTo(2);
+  }
+
   @Test
   void shouldNotSendARequestOnAKeptAliveConnectionTheServerHasClosed() throws Exception {
     try (DroppingServer server = new DroppingServer()) {

@@ -43,22 +43,22 @@ class TwilioClientFactoryTest {
   }
 
   @Test
-  void shouldCloseTheReplacedClientSoThatRotationsLeaveNoThreadBehind() {
+  void shouldCloseTheReplacedClientSoThatRotationsLeaveNoPoolBehind() {
     factory.clientFor(new TenantCredentials("acme", ACME_SID, new Secret("token-0")));
-    long before = evictorThreads();
+    long before = TwilioApiTarget.openPools();
 
     for (int rotation = 1; rotation <= 40; rotation++) {
       factory.clientFor(new TenantCredentials("acme", ACME_SID, new Secret("token-" + rotation)));
     }
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(evictorThreads()).isLessThanOrEqualTo(before));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TwilioApiTarget.openPools()).isLessThanOrEqualTo(before));
     factory.evict("acme");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(evictorThreads()).isLessThan(before));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TwilioApiTarget.openPools()).isLessThan(before));
   }
 
   @Test
   void shouldCloseAOneOffClientOnceItsActionIsDone() {
-    long before = evictorThreads();
+    long before = TwilioApiTarget.openPools();
 
     for (int check = 0; check < 40; check++) {
       String sid = TwilioClientFactory.withOwnClient(factory.target(),
@@ -66,12 +66,6 @@ class TwilioClientFactoryTest {
       assertThat(sid).isEqualTo(GLOBEX_SID);
     }
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(evictorThreads()).isLessThanOrEqualTo(before));
-  }
-
-  /** Threads of the HTTP clients' idle-connection evictors: one per open client. */
-  private static long evictorThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("idle-connection-evictor")).count();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TwilioApiTarget.openPools()).isLessThanOrEqualTo(before));
   }
 }
