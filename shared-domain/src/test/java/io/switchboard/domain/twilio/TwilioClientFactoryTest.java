@@ -45,7 +45,7 @@ class TwilioClientFactoryTest {
   @Test
   void shouldCloseTheReplacedClientSoThatRotationsLeaveNoPoolBehind() {
     factory.clientFor(new TenantCredentials("acme", ACME_SID, new Secret("token-0")));
-    long before = TwilioApiTarget.openPools();
+    int before = TwilioApiTarget.openPools();
 
     for (int rotation = 1; rotation <= 40; rotation++) {
       factory.clientFor(new TenantCredentials("acme", ACME_SID, new Secret("token-" + rotation)));
@@ -58,7 +58,7 @@ class TwilioClientFactoryTest {
 
   @Test
   void shouldCloseAOneOffClientOnceItsActionIsDone() {
-    long before = TwilioApiTarget.openPools();
+    int before = TwilioApiTarget.openPools();
 
     for (int check = 0; check < 40; check++) {
       String sid = TwilioClientFactory.withOwnClient(factory.target(),
