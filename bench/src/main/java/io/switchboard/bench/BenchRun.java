@@ -9,6 +9,7 @@ import io.switchboard.local.SwitchboardServices;
 import io.switchboard.local.stack.FreePorts;
 import io.switchboard.local.stack.LocalStack;
 import io.switchboard.schemas.kafka.Topics;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,10 +209,16 @@ public final class BenchRun {
           settle(target);
         }
         progress.accept("Measuring the idle machine for " + IDLE.toSeconds() + " s");
+        long threadsStarted = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
         CpuAccounting.Snapshot idleFrom = cpu.snapshot();
         Thread.sleep(IDLE.toMillis());
         idle = cpu.between(idleFrom, cpu.snapshot());
-        progress.accept(String.format("    %.2f cores used with no webhook sent", idle.cores()));
+        progress.accept(String.format("    %.2f cores used with no webhook sent (%s); %d threads live, %d started "
+            + "meanwhile", idle.cores(), idle.nanosByPart().entrySet().stream().limit(4)
+                .map(e -> String.format("%s %.2f", e.getKey(), (double) e.getValue() / idle.wallNanos()))
+                .collect(java.util.stream.Collectors.joining(", ")),
+            ManagementFactory.getThreadMXBean().getThreadCount(),
+            ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threadsStarted));
 
         List<Step> steps = new ArrayList<>();
         for (int rate : settings.rates()) {
