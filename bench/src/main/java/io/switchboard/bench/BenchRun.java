@@ -245,13 +245,20 @@ public final class BenchRun {
         progress.accept("Checking " + switchboard.answered().size() + " answered webhooks against "
             + Topics.WEBHOOKS.name() + " and " + Topics.CALL_EVENTS.name());
         LossCheck.Report loss = lossCheck.check(switchboard.answered(), Duration.ofSeconds(30));
-        FleetScale.Report scale = settings.scaleNumbers() > fleet.numbers()
-            ? FleetScale.measure(fleet, settings.scaleNumbers(), settings.seed(), SCALE_RATE, services,
-                stack.workDir().resolve("resolver-state"), stack.mongoUri(), SwitchboardServices.DATABASE, http,
-                progress)
-            : null;
-        StageBreakdown stages = StageBreakdown.read(stack.kafkaClients());
+        FleetScale.Report scale = null;
         List<String> problems = new ArrayList<>();
+        if (settings.scaleNumbers() > fleet.numbers()) {
+          try {
+            scale = FleetScale.measure(fleet, settings.scaleNumbers(), settings.seed(), SCALE_RATE, services,
+                stack.workDir().resolve("resolver-state"), stack.mongoUri(), SwitchboardServices.DATABASE, http,
+                progress);
+          } catch (IllegalStateException e) {
+            // The rest of the run stands; the report says why the growth has no figures.
+            problems.add("Fleet scale not completed: " + e.getMessage());
+            progress.accept("    " + problems.get(problems.size() - 1));
+          }
+        }
+        StageBreakdown stages = StageBreakdown.read(stack.kafkaClients());
         targets.forEach(t -> t.webhooks().problems().forEach(p -> problems.add(t.design().label + ": " + p)));
         return new Results(settings, steps, searches, stalls, propagation, loss, stages, setup,
             Duration.ofNanos(System.nanoTime() - began), problems, Map.copyOf(unclassified), idle, scale);
@@ -493,8 +500,14 @@ public final class BenchRun {
   /** Waits until numbers spread across the fleet answer with their company's TwiML. */
   static void awaitRouting(Fleet fleet, VoiceWebhooks webhooks, Consumer<String> progress)
       throws InterruptedException {
+    awaitRouting(fleet, webhooks, progress, Duration.ofMinutes(5));
+  }
+
+  /** The same, for at most {@code limit}. */
+  static void awaitRouting(Fleet fleet, VoiceWebhooks webhooks, Consumer<String> progress, Duration limit)
+      throws InterruptedException {
     progress.accept("Waiting for the fleet's numbers to route");
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    long deadline = System.nanoTime() + limit.toNanos();
     List<Integer> probes = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       probes.add((int) ((long) i * fleet.numbers() / 20));
@@ -508,8 +521,8 @@ public final class BenchRun {
           break;
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Number " + fleet.number(number) + " still does not route after 5 minutes; "
-              + "last problems: " + webhooks.problems());
+          throw new IllegalStateException("Number " + fleet.number(number) + " still does not route after "
+              + limit.toMinutes() + " minutes; last problems: " + webhooks.problems());
         }
         Thread.sleep(200);
       }

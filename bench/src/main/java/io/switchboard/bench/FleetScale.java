@@ -29,6 +29,8 @@ public final class FleetScale {
   private static final Duration WARMUP = Duration.ofSeconds(5);
   private static final Duration DRAIN = Duration.ofSeconds(20);
   static final String RESOLVER = "tenant-resolver-stream";
+  /** A million numbers take minutes to route on two shared cores. */
+  private static final Duration ROUTING_LIMIT = Duration.ofMinutes(25);
 
   /**
    * @param small the load with the run's own fleet, {@code large} with the grown one
@@ -63,7 +65,7 @@ public final class FleetScale {
     long began = System.nanoTime();
     large.replaceIn(mongoUri, database);
     VoiceWebhooks after = new VoiceWebhooks(large, services.publicBaseUrl() + "/api/twilio/voice", http, seed + 11);
-    BenchRun.awaitRouting(large, after, progress);
+    BenchRun.awaitRouting(large, after, progress, ROUTING_LIMIT);
     Duration routing = Duration.ofNanos(System.nanoTime() - began);
     progress.accept(String.format("    routed in %.1f s; Switchboard at %d/s with %,d numbers", routing.toMillis() / 1e3,
         rate, large.numbers()));
