@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigMirror implements Runnable {
 
+  /**
+   * Changes and documents asked for per batch. Without it a server may answer a burst of changes in
+   * one reply: after 10,000 companies each gained 97 numbers, the stand-in's reply was 134 MB and the
+   * driver refused every read past 48 MB, so the mirror retried forever.
+   */
+  static final int BATCH = 200;
+
   private static final Logger log = LoggerFactory.getLogger(ConfigMirror.class);
   /** Server errors meaning a stored position cannot be resumed: history lost, fatal, capped position lost, invalid token. */
   private static final Set<Integer> UNRESUMABLE = Set.of(286, 280, 136, 260);
@@ -169,7 +176,8 @@ public final class ConfigMirror implements Runnable {
   }
 
   private MongoChangeStreamCursor<ChangeStreamDocument<Document>> open(BsonDocument token) {
-    var stream = companies.watch().fullDocument(FullDocument.UPDATE_LOOKUP).maxAwaitTime(500, TimeUnit.MILLISECONDS);
+    var stream = companies.watch().fullDocument(FullDocument.UPDATE_LOOKUP).batchSize(BATCH)
+        .maxAwaitTime(500, TimeUnit.MILLISECONDS);
     if (token != null) {
       stream = stream.resumeAfter(token);
       log.info("Resuming the companies change stream from the stored position");
@@ -181,7 +189,7 @@ public final class ConfigMirror implements Runnable {
   private void snapshot() {
     snapshots.increment();
     Set<String> seen = new HashSet<>();
-    for (Document document : companies.find()) {
+    for (Document document : companies.find().batchSize(BATCH)) {
       seen.add(publish(document, "snapshot"));
     }
     Set<String> stale = publisher.publishedCompanyIds();
