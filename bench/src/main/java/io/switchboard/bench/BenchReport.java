@@ -10,7 +10,12 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
@@ -202,14 +207,14 @@ public final class BenchReport {
   /** CPU per webhook by part, per design, at the highest fixed rate every design sustained. */
   private static String cpuByProcess(Results results) {
     Integer rate = results.settings().rates().stream()
-        .filter(r -> java.util.Arrays.stream(BenchRun.Design.values()).allMatch(d -> {
+        .filter(r -> Arrays.stream(BenchRun.Design.values()).allMatch(d -> {
           BenchRun.Step step = results.step(d, r);
           return step == null || BenchRun.sustained(step.result());
         }))
         .max(Integer::compare).orElse(results.settings().rates().get(0));
-    List<BenchRun.Step> steps = java.util.Arrays.stream(BenchRun.Design.values()).map(d -> results.step(d, rate))
-        .filter(java.util.Objects::nonNull).toList();
-    java.util.Set<String> parts = new java.util.LinkedHashSet<>();
+    List<BenchRun.Step> steps = Arrays.stream(BenchRun.Design.values()).map(d -> results.step(d, rate))
+        .filter(Objects::nonNull).toList();
+    Set<String> parts = new LinkedHashSet<>();
     steps.forEach(st -> parts.addAll(st.cpu().nanosByPart().keySet()));
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "### Where the CPU goes, at %,d/s%n%n", rate));
     md.append("CPU milliseconds per webhook by part beyond the part's idle use, from each thread's CPU time "
@@ -234,7 +239,7 @@ public final class BenchReport {
     md.append("\n\n");
     if (!results.unclassifiedCpu().isEmpty()) {
       md.append("Threads counted as \"other\", most CPU first: ").append(results.unclassifiedCpu().entrySet().stream()
-          .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
           .map(e -> "`" + e.getKey() + "`").collect(Collectors.joining(", "))).append(".\n\n");
     }
     return md.toString();

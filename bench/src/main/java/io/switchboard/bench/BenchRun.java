@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -449,7 +450,7 @@ public final class BenchRun {
         settings.stallRate(), settings.stall().toSeconds()));
     Recorder before = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
     Recorder during = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
-    long[] duringWrong = {0};
+    AtomicLong duringWrong = new AtomicLong();
     long stallFrom = AROUND_STALL.toNanos();
     long stallTo = stallFrom + settings.stall().toNanos();
     long[] firstDue = {Long.MIN_VALUE};
@@ -470,9 +471,7 @@ public final class BenchRun {
               } else if (at < stallTo) {
                 during.recordValue(micros);
                 if (outcome != Outcome.OK) {
-                  synchronized (duringWrong) {
-                    duringWrong[0]++;
-                  }
+                  duringWrong.incrementAndGet();
                 }
               }
             });
@@ -481,7 +480,7 @@ public final class BenchRun {
       report(result);
       settle(target);
       return new StallStep(target.design(), result, before.getIntervalHistogram(), during.getIntervalHistogram(),
-          duringWrong[0]);
+          duringWrong.get());
     } finally {
       mongo.resume();
       timer.shutdownNow();

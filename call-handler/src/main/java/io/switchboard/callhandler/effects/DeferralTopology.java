@@ -10,6 +10,8 @@ import io.switchboard.schemas.registry.SchemaRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
@@ -33,10 +35,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * <ul>
  *   <li>a deferral that finds no reply waits in {@value #WAITING_STORE}, a store with a changelog
  *       (deferrals are rare), until its reply comes or {@link #WINDOW} has passed;</li>
- *   <li>a reply that finds no deferral is kept for {@link #REPLY_HORIZON} in {@value #RECENT_STORE},
- *       in memory and without a changelog: a deferral is written within the reply budget and the
- *       ingress's acknowledgement timeout of its webhook, so a reply can only come first by that
- *       much;</li>
+ *   <li>a reply that finds no deferral is kept for {@link #REPLY_HORIZON} in the task's memory, in
+ *       arrival order (no store: nothing serialized per reply, and expiry stops at the first reply
+ *       still young): a deferral is written within the reply budget and the ingress's
+ *       acknowledgement timeout of its webhook, so a reply can only come first by that much;</li>
  *   <li>a task that starts (after a restart or a rebalance) has not seen the replies read before it:
  *       the first deferral within {@link #REPLY_HORIZON} of the task's first record that finds no
  *       reply has the task read its replies partition once ({@link ReplyLookup}), from the horizon
@@ -52,7 +54,6 @@ public final class DeferralTopology {
   /** How long a reply is kept for a deferral that may come after it. */
   static final Duration REPLY_HORIZON = Duration.ofSeconds(30);
   static final String WAITING_STORE = "deferrals-waiting";
-  static final String RECENT_STORE = "recent-replies";
   private static final Duration PURGE_EVERY = Duration.ofSeconds(5);
 
   private DeferralTopology() {}
@@ -82,8 +83,6 @@ public final class DeferralTopology {
     topology.addStateStore(Stores.timestampedKeyValueStoreBuilder(
         Stores.persistentTimestampedKeyValueStore(WAITING_STORE), Topics.DEFERRALS.keySerde(),
         Topics.DEFERRALS.valueSerde(registry)), "deferral-join");
-    topology.addStateStore(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(RECENT_STORE),
-        Topics.REPLIES.keySerde(), Topics.REPLIES.valueSerde(registry)).withLoggingDisabled(), "deferral-join");
     topology.addSink("side-effects", Topics.SIDE_EFFECTS.name(), Topics.SIDE_EFFECTS.keySerde().serializer(),
         Topics.SIDE_EFFECTS.valueSerde(registry).serializer(), "deferral-join");
     return topology;
@@ -94,7 +93,8 @@ public final class DeferralTopology {
     private final Config config;
     private ProcessorContext<String, SideEffect> context;
     private TimestampedKeyValueStore<String, CallDeferred> waiting;
-    private TimestampedKeyValueStore<String, TwimlReply> recent;
+    /** Replies with no deferral yet, in arrival order, for {@link #REPLY_HORIZON}. */
+    private final LinkedHashMap<String, Recent> recent = new LinkedHashMap<>();
     /** The timestamp of this task's first record: replies before it may have been read by another. */
     private long firstRecord = -1;
     /** Whether the replies before this task's first record were read back. */
@@ -108,7 +108,6 @@ public final class DeferralTopology {
     public void init(ProcessorContext<String, SideEffect> context) {
       this.context = context;
       this.waiting = context.getStateStore(WAITING_STORE);
-      this.recent = context.getStateStore(RECENT_STORE);
       context.schedule(PURGE_EVERY, PunctuationType.STREAM_TIME, this::purge);
     }
 
@@ -130,29 +129,25 @@ public final class DeferralTopology {
     private void replied(String eventId, TwimlReply reply, long timestamp) {
       ValueAndTimestamp<CallDeferred> deferral = waiting.get(eventId);
       if (deferral != null && within(deferral.timestamp(), timestamp)) {
-        emit(eventId, deferral.value(), reply, timestamp);
+        emit(deferral.value(), reply, timestamp);
         waiting.delete(eventId);
       } else {
-        recent.put(eventId, ValueAndTimestamp.make(reply, timestamp));
+        recent.put(eventId, new Recent(reply, timestamp));
       }
     }
 
     private void deferred(String eventId, CallDeferred deferral, long timestamp) {
-      ValueAndTimestamp<TwimlReply> reply = recent.get(eventId);
+      Recent reply = recent.get(eventId);
       if (reply == null && !caughtUp && timestamp < firstRecord + REPLY_HORIZON.toMillis()
           && context.recordMetadata().isPresent()) {
         caughtUp = true;
         config.lookup().readSince(context.recordMetadata().get().partition(), firstRecord - REPLY_HORIZON.toMillis(),
-            (id, earlier, at) -> {
-              if (recent.get(id) == null) {
-                recent.put(id, ValueAndTimestamp.make(earlier, at));
-              }
-            });
+            (id, earlier, at) -> recent.putIfAbsent(id, new Recent(earlier, at)));
         reply = recent.get(eventId);
       }
       if (reply != null && within(reply.timestamp(), timestamp)) {
-        emit(eventId, deferral, reply.value(), timestamp);
-        recent.delete(eventId);
+        emit(deferral, reply.reply(), timestamp);
+        recent.remove(eventId);
         return;
       }
       waiting.put(eventId, ValueAndTimestamp.make(deferral, timestamp));
@@ -162,7 +157,7 @@ public final class DeferralTopology {
       return Math.abs(a - b) <= WINDOW.toMillis();
     }
 
-    private void emit(String eventId, CallDeferred deferral, TwimlReply reply, long timestamp) {
+    private void emit(CallDeferred deferral, TwimlReply reply, long timestamp) {
       SideEffect effect = effect(deferral, reply, config.clock());
       if (effect != null) {
         context.forward(new Record<>(effect.getEffectId(), effect, timestamp));
@@ -170,23 +165,28 @@ public final class DeferralTopology {
     }
 
     private void purge(long streamTime) {
-      drop(recent, streamTime - REPLY_HORIZON.toMillis());
-      drop(waiting, streamTime - WINDOW.toMillis());
-    }
-
-    private static <V> void drop(TimestampedKeyValueStore<String, V> store, long olderThan) {
+      long repliesBefore = streamTime - REPLY_HORIZON.toMillis();
+      for (Iterator<Recent> oldest = recent.values().iterator(); oldest.hasNext(); ) {
+        if (oldest.next().timestamp() >= repliesBefore) {
+          break;
+        }
+        oldest.remove();
+      }
+      // Deferrals waiting are few: a scan of the store is cheap.
       List<String> expired = new ArrayList<>();
-      try (KeyValueIterator<String, ValueAndTimestamp<V>> all = store.all()) {
+      try (KeyValueIterator<String, ValueAndTimestamp<CallDeferred>> all = waiting.all()) {
         while (all.hasNext()) {
-          KeyValue<String, ValueAndTimestamp<V>> entry = all.next();
-          if (entry.value.timestamp() < olderThan) {
+          KeyValue<String, ValueAndTimestamp<CallDeferred>> entry = all.next();
+          if (entry.value.timestamp() < streamTime - WINDOW.toMillis()) {
             expired.add(entry.key);
           }
         }
       }
-      expired.forEach(store::delete);
+      expired.forEach(waiting::delete);
     }
   }
+
+  private record Recent(TwimlReply reply, long timestamp) {}
 
   /** The side effect that applies a deferred answer, or null when there is nothing to apply. */
   static SideEffect effect(CallDeferred deferral, TwimlReply reply, Clock clock) {

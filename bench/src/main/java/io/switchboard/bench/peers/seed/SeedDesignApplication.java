@@ -118,9 +118,11 @@ public class SeedDesignApplication {
       if (company == null) {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(NOT_CONFIGURED);
       }
-      Object token = CompanyDocument.of(company).twilio().get(CompanyDocument.AUTH_TOKEN);
-      if (!(token instanceof String plaintext) || !TwilioSignatures.validForm(new Secret(plaintext),
-          request.getRequestURL().toString(), form, request.getHeader("X-Twilio-Signature"))) {
+      CompanyDocument document = CompanyDocument.of(company);
+      String url = request.getRequestURL().toString();
+      Object token = document.twilio().get(CompanyDocument.AUTH_TOKEN);
+      if (!(token instanceof String plaintext) || !TwilioSignatures.validForm(new Secret(plaintext), url, form,
+          request.getHeader("X-Twilio-Signature"))) {
         return ResponseEntity.status(403).body("signature invalid");
       }
       List<String> warnings = new ArrayList<>();
@@ -131,8 +133,8 @@ public class SeedDesignApplication {
           .setTenantNumber(to)
           .setCallSid(request.getParameter("CallSid"))
           .setAccountSid(request.getParameter("AccountSid"))
-          .setCompanyId(CompanyDocument.of(company).id())
-          .setRequestUrl(request.getRequestURL().toString())
+          .setCompanyId(document.id())
+          .setRequestUrl(url)
           .setParams(form)
           .setSignatureOutcome(SignatureOutcome.VALID)
           .setReceivedAt(Instant.now())
